@@ -1,0 +1,395 @@
+"""Read one brief file into a `Brief`: type-check its front matter and render its Markdown.
+
+Each brief depends only on its own bytes and the `BriefContext`, so briefs can be read in
+any order, in worker processes, and cached by content hash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from briefsite.diagnostics import Diagnostic, Diagnostics
+from briefsite.fields import Reader
+from briefsite.markdown import ActorLink, BriefMarkdown, CitationSink, Fragment, marker_lines
+from briefsite.model import ActorRef, Brief, Citation, Event, Quote, SourceEntry, Takeaway
+from briefsite.registry import Registry, read_yaml_file
+from briefsite.slugs import is_safe_slug, slugify
+from briefsite.urls import Urls
+from briefsite.yamlsafe import Node
+
+BRIEF_KEYS = frozenset(
+    {
+        "title",
+        "date",
+        "summary",
+        "actors",
+        "places",
+        "topics",
+        "sources",
+        "events",
+        "quotes",
+        "takeaways",
+        "draft",
+        "slug",
+        "updated",
+    }
+)
+SOURCE_KEYS = frozenset({"title", "publisher", "url", "date"})
+EVENT_KEYS = frozenset({"date", "title", "actors", "place", "places", "sources"})
+QUOTE_KEYS = frozenset({"text", "by", "source"})
+ACTOR_REF_KEYS = frozenset({"name", "role", "slug"})
+_DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(?=.)")
+
+
+@dataclass(frozen=True)
+class BriefContext:
+    """What reading a brief needs beyond its own file."""
+
+    registry: Registry
+    urls: Urls
+    timezone: str
+
+
+def read_brief(
+    root: Path, path: Path, context: BriefContext, renderer: BriefMarkdown
+) -> tuple[Brief | None, list[Diagnostic]]:
+    """Read and render one brief; problems come back as diagnostics, never as exceptions."""
+    rel = path.relative_to(root).as_posix()
+    diags = Diagnostics()
+    reader = Reader(rel, diags)
+    node, body, body_line = read_yaml_file(path, rel, reader)
+    if node is None:
+        return None, diags.items
+    brief = _BriefReader(reader, node, context, renderer).read(path, body, body_line)
+    return brief, diags.items
+
+
+class _BriefReader:
+    def __init__(
+        self, reader: Reader, node: Node, context: BriefContext, renderer: BriefMarkdown
+    ) -> None:
+        self.reader = reader
+        self.node = node
+        self.context = context
+        self.renderer = renderer
+        self.tz = ZoneInfo(context.timezone)
+
+    def get(self, key: str) -> Node | None:
+        return self.node.entries.get(key)
+
+    def read(self, path: Path, body: str, body_line: int) -> Brief | None:
+        reader = self.reader
+        reader.unknown_keys(self.node, BRIEF_KEYS, "a brief")
+        title = reader.text(self.get("title"), "title")
+        date = self._date("date")
+        self._require(self.node, {"title": title, "date": date}, 1, "")
+        slug = self._slug(path)
+        sources = self._sources()
+        actors = self._actor_refs(self.get("actors"), "actors")
+        places = self._names("places")
+        topics = self._names("topics")
+        events = self._events()
+        raw_quotes = self._quote_items()
+        raw_takeaways = reader.text_list(self.get("takeaways"), "takeaways")
+        draft = reader.boolean(self.get("draft"), "draft") or False
+        updated = self._date("updated")
+        summary = reader.text(self.get("summary"), "summary")
+        if not (title and date and slug is not None):
+            return None
+        url = self.context.urls.brief(slug)
+        titles = {s.number: _source_label(s) for s in sources}
+        sink = CitationSink(url, titles)
+        rendered = self.renderer.render_body(body, sink, self._actor_links(actors), self._speaker)
+        self._check_markers(sink, marker_lines(body, body_line), body_line)
+        quotes = self._quotes(rendered.quotes, raw_quotes, sink)
+        takeaways = self._takeaways(rendered.takeaways, raw_takeaways, sink, body_line)
+        events = self._event_citations(events, sink)
+        self._check_uncited(sources, sink, events, quotes)
+        passages = dict(((n, k), text) for n, k, text in rendered.passages)
+        citations = tuple(Citation(n, k, passages.get((n, k), "")) for n, k in sink.made)
+        return Brief(
+            path=reader.path,
+            slug=slug,
+            title=title,
+            date=date,
+            summary=summary or rendered.first_paragraph,
+            body_html=rendered.html,
+            updated=updated,
+            draft=draft,
+            actors=actors,
+            places=places,
+            topics=topics,
+            sources=sources,
+            events=events,
+            quotes=quotes,
+            takeaways=takeaways,
+            citations=citations,
+            words=rendered.words,
+        )
+
+    # ---- scalar fields -------------------------------------------------------------
+    def _require(self, node: Node, values: dict[str, object], line: int, what: str) -> None:
+        """Report required keys that are missing (at `line`) or empty (at their own line)."""
+        for key, value in values.items():
+            if key not in node.entries:
+                self.reader.error(line, f"{what or ''}missing required key '{key}'")
+            elif node.entries[key].is_null or (value == "" and key != "date"):
+                self.reader.error(node.key_lines[key], f"'{key}' must not be empty")
+
+    def _date(self, key: str, node: Node | None = None) -> object:
+        node = node if node is not None else self.get(key)
+        if node is not None and node.kind != "scalar":
+            self.reader.error(node.line, f"'{key}' must be a date, not a list or mapping")
+            return None
+        return self.reader.when(node, key, self.tz)
+
+    def _slug(self, path: Path) -> str | None:
+        explicit = self.reader.text(self.get("slug"), "slug")
+        if explicit is not None:
+            if not is_safe_slug(explicit):
+                line = self.node.key_lines["slug"]
+                self.reader.error(
+                    line,
+                    f"slug '{explicit}' must be lower-case a-z, 0-9, '-', "
+                    "'.' or '_', and stay inside the site",
+                )
+                return None
+            return explicit
+        slug = slugify(_DATED_STEM.sub("", path.stem))
+        if not slug:
+            self.reader.error(1, f"cannot make a slug from the file name '{path.name}'")
+            return None
+        return slug
+
+    def _names(self, key: str) -> tuple[str, ...]:
+        found = []
+        for value, line in self.reader.text_list(self.get(key), key):
+            if not slugify(value):
+                self.reader.error(line, f"'{value}' in '{key}' has no letters or digits")
+                continue
+            found.append(value)
+        return tuple(dict.fromkeys(found))
+
+    # ---- actors --------------------------------------------------------------------
+    def _actor_refs(self, node: Node | None, key: str) -> tuple[ActorRef, ...]:
+        refs: dict[str, ActorRef] = {}
+        items = (
+            (node,) if node is not None and node.kind == "scalar" else self.reader.items(node, key)
+        )
+        for item in items:
+            ref = self._actor_ref(item, key)
+            if ref is not None:
+                refs.setdefault(self._actor_id(ref), ref)
+        return tuple(refs.values())
+
+    def _actor_ref(self, item: Node, key: str) -> ActorRef | None:
+        if item.kind == "map":
+            self.reader.unknown_keys(item, ACTOR_REF_KEYS, f"an entry of '{key}'")
+            name = self.reader.text(item.entries.get("name"), "name")
+            if not name:
+                self.reader.error(item.line, f"an entry of '{key}' needs a 'name'")
+                return None
+            role = self.reader.text(item.entries.get("role"), "role")
+            slug = self.reader.text(item.entries.get("slug"), "slug")
+            if slug is not None and not is_safe_slug(slug):
+                self.reader.error(item.line, f"'{slug}' is not a usable slug")
+                slug = None
+            return ActorRef(name, item.line, role, slug)
+        name = self.reader.text(item, key)
+        if not name:
+            return None
+        if not slugify(name):
+            self.reader.error(item.line, f"actor name '{name}' has no letters or digits")
+            return None
+        return ActorRef(name, item.line)
+
+    def _actor_id(self, ref: ActorRef) -> str:
+        return ref.slug or self.context.registry.actor_id(ref.name)
+
+    def _actor_links(self, refs: tuple[ActorRef, ...]) -> list[ActorLink]:
+        registry = self.context.registry
+        links = []
+        for ref in refs:
+            actor_id = self._actor_id(ref)
+            actor = registry.actors.get(actor_id)
+            names = (actor.name, *actor.aliases) if actor else ()
+            names = tuple(dict.fromkeys((ref.name, *names)))
+            links.append(ActorLink(names, self.context.urls.actor(actor_id)))
+        return links
+
+    def _speaker(self, name: str) -> str | None:
+        return (
+            self.context.urls.actor(self.context.registry.actor_id(name)) if slugify(name) else None
+        )
+
+    # ---- sources, events, quotes, takeaways ------------------------------------------
+    def _sources(self) -> tuple[SourceEntry, ...]:
+        entries = []
+        for number, item in enumerate(self.reader.items(self.get("sources"), "sources"), 1):
+            if item.is_null:
+                entries.append(SourceEntry(number, item.line))
+                continue
+            if item.kind != "map":
+                self.reader.error(
+                    item.line,
+                    f"source {number} must be a mapping such as "
+                    "{title: ..., publisher: ..., url: ...} (or {})",
+                )
+                entries.append(SourceEntry(number, item.line))
+                continue
+            self.reader.unknown_keys(item, SOURCE_KEYS, f"source {number}")
+            get = item.entries.get
+            entries.append(
+                SourceEntry(
+                    number,
+                    item.line,
+                    title=self.reader.text(get("title"), "title"),
+                    publisher=self.reader.text(get("publisher"), "publisher"),
+                    url=self.reader.url(get("url"), "url"),
+                    date=self._date("date", get("date")) if get("date") else None,
+                )
+            )
+        return tuple(entries)
+
+    def _events(self) -> tuple[Event, ...]:
+        events = []
+        for item in self.reader.items(self.get("events"), "events"):
+            if item.kind != "map":
+                self.reader.error(item.line, "an event must be a mapping with 'date' and 'title'")
+                continue
+            self.reader.unknown_keys(item, EVENT_KEYS, "an event")
+            get = item.entries.get
+            date = self._date("date", get("date")) if get("date") else None
+            title = self.reader.text(get("title"), "title")
+            self._require(item, {"date": date, "title": title}, item.line, "an event ")
+            places = [v for v, _ in self.reader.text_list(get("place"), "place")]
+            places += [v for v, _ in self.reader.text_list(get("places"), "places")]
+            sources = self._source_numbers(get("sources"), "sources")
+            if date and title:
+                actors = self._actor_refs(get("actors"), "actors")
+                events.append(Event(date, title, item.line, actors, tuple(places), sources))
+        return tuple(events)
+
+    def _source_numbers(self, node: Node | None, key: str) -> tuple[int, ...]:
+        count = (
+            len(self.reader.items(self.get("sources"), "sources"))
+            if self.get("sources") is not None and self.get("sources").kind == "seq"
+            else 0
+        )
+        numbers = []
+        for number, line in self.reader.integers(node, key):
+            if number > count:
+                self.reader.error(
+                    line,
+                    f"'{key}' refers to source {number}, but the brief "
+                    f"lists {count} source{'s' * (count != 1)}",
+                )
+            else:
+                numbers.append(number)
+        return tuple(numbers)
+
+    def _quote_items(self) -> list[tuple[str, ActorRef | None, tuple[int, ...], int]]:
+        found = []
+        for item in self.reader.items(self.get("quotes"), "quotes"):
+            if item.kind != "map":
+                self.reader.error(item.line, "a quote must be a mapping with 'text'")
+                continue
+            self.reader.unknown_keys(item, QUOTE_KEYS, "a quote")
+            text = self.reader.text(item.entries.get("text"), "text")
+            if not text:
+                self.reader.error(item.line, "a quote needs a 'text'")
+                continue
+            by_node = item.entries.get("by")
+            by_name = self.reader.text(by_node, "by")
+            by = ActorRef(by_name, by_node.line) if by_name and by_node else None
+            found.append(
+                (text, by, self._source_numbers(item.entries.get("source"), "source"), item.line)
+            )
+        return found
+
+    def _quotes(self, body_quotes: list, raw: list, sink: CitationSink) -> tuple[Quote, ...]:
+        quotes = [
+            Quote(q.html, q.text, 0, ActorRef(q.by, 0) if q.by else None, q.sources, q.anchor)
+            for q in body_quotes
+        ]
+        for text, by, sources, line in raw:
+            fragment = self._fragment(text, sink, line)
+            anchor = f"quote-{len(quotes) + 1}"
+            block = fragment.html if fragment.html.startswith("<") else f"<p>{fragment.html}</p>"
+            quotes.append(
+                Quote(block, fragment.text, line, by, sources, anchor, _cite(sink, sources))
+            )
+        return tuple(quotes)
+
+    def _takeaways(
+        self, body: list[Fragment], raw: list[tuple[str, int]], sink: CitationSink, body_line: int
+    ) -> tuple[Takeaway, ...]:
+        takeaways = [Takeaway(f.html, f.text, body_line, "analysis") for f in body]
+        for index, (text, line) in enumerate(raw, 1):
+            fragment = self._fragment(text, sink, line)
+            takeaways.append(Takeaway(fragment.html, fragment.text, line, f"takeaway-{index}"))
+        return tuple(takeaways)
+
+    def _fragment(self, text: str, sink: CitationSink, line: int) -> Fragment:
+        before = len(sink.invalid)
+        fragment = self.renderer.render_fragment(text, sink)
+        for marker in sink.invalid[before:]:
+            self._bad_marker(marker, line)
+        return fragment
+
+    def _event_citations(self, events: tuple[Event, ...], sink: CitationSink) -> tuple[Event, ...]:
+        """Link each event's sources now, so the links are numbered in page order."""
+        return tuple(replace(event, cite_html=_cite(sink, event.sources)) for event in events)
+
+    def _check_markers(
+        self, sink: CitationSink, lines: list[tuple[str, int]], body_line: int
+    ) -> None:
+        seen: dict[str, int] = {}
+        for marker in sink.invalid:
+            index = seen.get(marker, 0)
+            seen[marker] = index + 1
+            matches = [line for text, line in lines if _same_marker(text, marker)]
+            line = matches[min(index, len(matches) - 1)] if matches else body_line
+            self._bad_marker(marker, line)
+        sink.invalid.clear()
+
+    def _bad_marker(self, marker: str, line: int) -> None:
+        count = (
+            len(self.reader.items(self.get("sources"), "sources"))
+            if self.get("sources") is not None and self.get("sources").kind == "seq"
+            else 0
+        )
+        self.reader.error(
+            line,
+            f"citation [{marker}] refers to a source the brief does not "
+            f"list (it lists {count} source{'s' * (count != 1)})",
+        )
+
+    def _check_uncited(
+        self,
+        sources: tuple[SourceEntry, ...],
+        sink: CitationSink,
+        events: tuple[Event, ...],
+        quotes: tuple[Quote, ...],
+    ) -> None:
+        cited = {n for n, _ in sink.made}
+        cited |= {n for q in quotes for n in q.sources}
+        cited |= {n for e in events for n in e.sources}
+        for source in sources:
+            if source.number not in cited:
+                self.reader.warning(source.line, f"source {source.number} is cited nowhere")
+
+
+def _cite(sink: CitationSink, numbers: tuple[int, ...]) -> str:
+    return sink.render(", ".join(map(str, numbers))) if numbers else ""
+
+
+def _same_marker(a: str, b: str) -> bool:
+    return a.replace(" ", "") == b.replace(" ", "")
+
+
+def _source_label(source: SourceEntry) -> str:
+    return source.title or source.publisher or f"Source {source.number}"

@@ -1,0 +1,193 @@
+"""The site graph: every reference resolved once, with the indexes and back-links pages need."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from briefsite.diagnostics import Diagnostics
+from briefsite.model import Actor, ActorRef, Brief, Event, Publisher, Quote, SourceEntry, Takeaway
+from briefsite.registry import Registry
+from briefsite.slugs import slugify
+
+RELATED_LIMIT = 5
+
+
+@dataclass
+class ActorNode:
+    """An actor and everything the site says about them."""
+
+    actor: Actor
+    briefs: list[Brief] = field(default_factory=list)
+    quotes: list[tuple[Quote, Brief]] = field(default_factory=list)
+    events: list[tuple[Event, Brief]] = field(default_factory=list)
+    seen_with: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class SourceUse:
+    """One brief's source entry, with the passages that cite it."""
+
+    brief: Brief
+    source: SourceEntry
+    passages: list[tuple[str, str]]
+
+
+@dataclass
+class PublisherNode:
+    publisher: Publisher
+    uses: list[SourceUse] = field(default_factory=list)
+
+
+@dataclass
+class TermNode:
+    """A topic or a place."""
+
+    slug: str
+    name: str
+    briefs: list[Brief] = field(default_factory=list)
+
+
+@dataclass
+class Graph:
+    """Resolved references, indexes and back-links. Briefs are newest first."""
+
+    registry: Registry
+    briefs: list[Brief]
+    actors: dict[str, ActorNode]
+    publishers: dict[str, PublisherNode]
+    unattributed: list[SourceUse]
+    topics: dict[str, TermNode]
+    places: dict[str, TermNode]
+    events: list[tuple[Event, Brief]]
+    quotes: list[tuple[Quote, Brief]]
+    takeaways: list[tuple[Takeaway, Brief]]
+    neighbours: dict[str, tuple[Brief | None, Brief | None]]
+    related: dict[str, list[Brief]]
+
+    def actor_id(self, ref: ActorRef) -> str:
+        return ref.slug or self.registry.actor_id(ref.name)
+
+    def publisher_id(self, source: SourceEntry) -> str | None:
+        return self.registry.publisher_id(source.publisher) if source.publisher else None
+
+    def brief_actor_ids(self, brief: Brief) -> list[str]:
+        return list(dict.fromkeys(self.actor_id(ref) for ref in brief.actors))
+
+
+def check_unique_slugs(briefs: list[Brief], diags: Diagnostics) -> None:
+    """Two briefs with one slug is an error naming both files (drafts count)."""
+    first: dict[str, Brief] = {}
+    for brief in sorted(briefs, key=lambda b: b.path):
+        other = first.setdefault(brief.slug, brief)
+        if other is not brief:
+            diags.error(brief.path, 1, f"slug '{brief.slug}' is already used by {other.path}")
+
+
+def build_graph(registry: Registry, briefs: list[Brief]) -> Graph:
+    """Resolve actors, publishers, topics and places across all published briefs."""
+    ordered = sorted(briefs, key=lambda b: b.sort_key, reverse=True)
+    chronological = ordered[::-1]
+    graph = Graph(registry, ordered, {}, {}, [], {}, {}, [], [], [], {}, {})
+    for brief in chronological:
+        _add_brief(graph, brief)
+    graph.events.sort(key=lambda pair: (pair[0].date, pair[1].slug, pair[0].title))
+    for node in graph.actors.values():
+        node.briefs.reverse()
+        node.quotes.reverse()
+        node.events.sort(key=lambda pair: (pair[0].date, pair[1].slug))
+    for term in (*graph.topics.values(), *graph.places.values()):
+        term.briefs.reverse()
+    for node in graph.publishers.values():
+        node.uses.reverse()
+    graph.unattributed.reverse()
+    graph.quotes.reverse()
+    graph.takeaways.reverse()
+    for index, brief in enumerate(ordered):
+        newer = ordered[index - 1] if index > 0 else None
+        older = ordered[index + 1] if index + 1 < len(ordered) else None
+        graph.neighbours[brief.slug] = (older, newer)
+    graph.related = _related(graph)
+    return graph
+
+
+def _add_brief(graph: Graph, brief: Brief) -> None:
+    ids = graph.brief_actor_ids(brief)
+    for ref in brief.actors:
+        node = _actor_node(graph, ref)
+        if brief not in node.briefs:
+            node.briefs.append(brief)
+        node.seen_with.update(other for other in ids if other != node.actor.id)
+    for quote in brief.quotes:
+        if quote.by is not None:
+            _actor_node(graph, quote.by).quotes.append((quote, brief))
+        graph.quotes.append((quote, brief))
+    events = brief.events or (Event(brief.date, brief.title, 1, brief.actors, brief.places),)
+    for event in events:
+        graph.events.append((event, brief))
+        for ref in event.actors:
+            _actor_node(graph, ref).events.append((event, brief))
+        for place in event.places:
+            _term(graph.places, place)
+    graph.takeaways.extend((takeaway, brief) for takeaway in brief.takeaways)
+    for name in brief.topics:
+        _term(graph.topics, name).briefs.append(brief)
+    for name in brief.places:
+        _term(graph.places, name).briefs.append(brief)
+    _add_sources(graph, brief)
+
+
+def _add_sources(graph: Graph, brief: Brief) -> None:
+    passages: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for citation in brief.citations:
+        passages[citation.number].append((citation.anchor, citation.passage))
+    for source in brief.sources:
+        use = SourceUse(brief, source, passages.get(source.number, []))
+        publisher_id = graph.publisher_id(source)
+        if publisher_id is None:
+            graph.unattributed.append(use)
+            continue
+        node = graph.publishers.get(publisher_id)
+        if node is None:
+            publisher = graph.registry.publishers.get(publisher_id) or Publisher(
+                publisher_id, source.publisher or publisher_id
+            )
+            node = graph.publishers[publisher_id] = PublisherNode(publisher)
+        node.uses.append(use)
+
+
+def _actor_node(graph: Graph, ref: ActorRef) -> ActorNode:
+    actor_id = graph.actor_id(ref)
+    node = graph.actors.get(actor_id)
+    if node is None:
+        actor = graph.registry.actors.get(actor_id) or Actor(actor_id, ref.name, role=ref.role)
+        node = graph.actors[actor_id] = ActorNode(actor)
+    return node
+
+
+def _term(terms: dict[str, TermNode], name: str) -> TermNode:
+    slug = slugify(name)
+    node = terms.get(slug)
+    if node is None:
+        node = terms[slug] = TermNode(slug, name)
+    return node
+
+
+def _related(graph: Graph) -> dict[str, list[Brief]]:
+    """Briefs sharing the most actors (then topics), newest first among equals."""
+    related: dict[str, list[Brief]] = {}
+    for brief in graph.briefs:
+        scores: Counter[str] = Counter()
+        by_slug: dict[str, Brief] = {}
+        for actor_id in graph.brief_actor_ids(brief):
+            for other in graph.actors[actor_id].briefs:
+                scores[other.slug] += 2
+                by_slug[other.slug] = other
+        for topic in brief.topics:
+            for other in graph.topics[slugify(topic)].briefs:
+                scores[other.slug] += 1
+                by_slug[other.slug] = other
+        scores.pop(brief.slug, None)
+        best = sorted(scores, key=lambda s: (-scores[s], -by_slug[s].date.timestamp(), s))
+        related[brief.slug] = [by_slug[s] for s in best[:RELATED_LIMIT]]
+    return related

@@ -1,0 +1,130 @@
+"""The site as plain, frozen data. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor as a brief names it: a name, alias or registry id, maybe with a role."""
+
+    name: str
+    line: int
+    role: str | None = None
+    slug: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, state, organisation or group; from the registry or from the names briefs use."""
+
+    id: str
+    name: str
+    kind: str | None = None
+    role: str | None = None
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    bio: str = ""
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who published a source: a registry entry or a free name."""
+
+    id: str
+    name: str
+    url: str | None = None
+    kind: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """The n-th entry of a brief's source list."""
+
+    number: int
+    line: int
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened (or will), on a date."""
+
+    date: dt.datetime
+    title: str
+    line: int
+    actors: tuple[ActorRef, ...] = ()
+    places: tuple[str, ...] = ()
+    sources: tuple[int, ...] = ()
+    cite_html: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation, from front matter or an attributed body blockquote; `html` has citations."""
+
+    html: str
+    text: str
+    line: int
+    by: ActorRef | None = None
+    sources: tuple[int, ...] = ()
+    anchor: str = ""
+    cite_html: str = ""
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    """One analyst takeaway; `html` has citations linked."""
+
+    html: str
+    text: str
+    line: int
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One link citing a source: `cite-<number>-<k>` on the brief page, in a passage."""
+
+    number: int
+    k: int
+    passage: str
+
+    @property
+    def anchor(self) -> str:
+        return f"cite-{self.number}-{self.k}"
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One brief, its Markdown already rendered to HTML fragments."""
+
+    path: str
+    slug: str
+    title: str
+    date: dt.datetime
+    summary: str
+    body_html: str
+    updated: dt.datetime | None = None
+    draft: bool = False
+    actors: tuple[ActorRef, ...] = ()
+    places: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sources: tuple[SourceEntry, ...] = ()
+    events: tuple[Event, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    takeaways: tuple[Takeaway, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    words: int = 0
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, str]:
+        return (self.date, self.slug)

@@ -1,0 +1,152 @@
+"""The actor and publisher registries, and resolving the names briefs use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown as python_markdown
+
+from briefsite.diagnostics import Diagnostics
+from briefsite.fields import Reader
+from briefsite.frontmatter import DecodeProblem, decode, split_front_matter
+from briefsite.model import Actor, Publisher
+from briefsite.sitefiles import find_files
+from briefsite.slugs import is_safe_slug, slugify
+from briefsite.yamlsafe import Node, parse_yaml
+
+ACTOR_KINDS = ("person", "state", "organization", "group")
+PUBLISHER_KINDS = ("news", "government", "think-tank", "social", "other")
+ACTOR_KEYS = frozenset({"name", "kind", "role", "country", "aliases", "links", "slug"})
+PUBLISHER_KEYS = frozenset({"name", "url", "kind"})
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Registered actors and publishers, and the case-insensitive names that find them."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    publishers: dict[str, Publisher] = field(default_factory=dict)
+    actor_names: dict[str, str] = field(default_factory=dict)
+    publisher_names: dict[str, str] = field(default_factory=dict)
+
+    def actor_id(self, name: str) -> str:
+        """The id a name, alias or registry id refers to (its slug if unregistered)."""
+        return self.actor_names.get(name.casefold()) or slugify(name)
+
+    def publisher_id(self, name: str) -> str:
+        """The id a registry id or free publisher name refers to."""
+        return self.publisher_names.get(name.casefold()) or slugify(name)
+
+
+def read_yaml_file(path: Path, rel: str, reader: Reader) -> tuple[Node | None, str, int]:
+    """Parse a `.yml` file or a Markdown file's front matter: (node, body, body's first line)."""
+    try:
+        text = decode(path.read_bytes())
+    except DecodeProblem as problem:
+        reader.error(problem.line, problem.message)
+        return None, "", 1
+    except OSError as exc:
+        reader.error(1, f"cannot read file: {exc.strerror}")
+        return None, "", 1
+    body, body_line, yaml_text, yaml_line = "", 1, text, 1
+    if rel.endswith(".md"):
+        split = split_front_matter(text)
+        if isinstance(split, str):
+            reader.error(1, split)
+            return None, "", 1
+        body, body_line, yaml_text, yaml_line = (
+            split.body,
+            split.body_first_line,
+            split.yaml_text,
+            2,
+        )
+    node, problems = parse_yaml(yaml_text, yaml_line)
+    for line, message in problems:
+        reader.error(line, message)
+    if problems:
+        return None, body, body_line
+    if node is None or node.kind != "map":
+        reader.error(node.line if node else 1, "front matter must be a mapping of keys to values")
+        return None, body, body_line
+    return node, body, body_line
+
+
+def load_registry(root: Path, diags: Diagnostics) -> Registry:
+    """Read `content/actors/*.md` and `content/sources/*.yml`."""
+    actors: dict[str, Actor] = {}
+    actor_names: dict[str, str] = {}
+    for path in find_files(root, "content/actors", (".md",), diags, recursive=False):
+        actor = _read_actor(root, path, diags)
+        if actor is None:
+            continue
+        rel = actor.path or ""
+        if actor.id in actors:
+            diags.error(rel, 1, f"actor id '{actor.id}' is also used by {actors[actor.id].path}")
+            continue
+        actors[actor.id] = actor
+        for name in (actor.id, actor.name, *actor.aliases):
+            owner = actor_names.setdefault(name.casefold(), actor.id)
+            if owner != actor.id:
+                diags.warning(rel, 1, f"'{name}' also names actor '{owner}'; it keeps meaning that")
+    publishers: dict[str, Publisher] = {}
+    publisher_names: dict[str, str] = {}
+    for path in find_files(root, "content/sources", (".yml", ".yaml"), diags, recursive=False):
+        publisher = _read_publisher(root, path, diags)
+        if publisher is not None:
+            publishers[publisher.id] = publisher
+            publisher_names.setdefault(publisher.id.casefold(), publisher.id)
+            publisher_names.setdefault(publisher.name.casefold(), publisher.id)
+    return Registry(actors, publishers, actor_names, publisher_names)
+
+
+def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
+    rel = path.relative_to(root).as_posix()
+    reader = Reader(rel, diags)
+    node, body, _ = read_yaml_file(path, rel, reader)
+    if node is None:
+        return None
+    reader.unknown_keys(node, ACTOR_KEYS, "an actor file")
+    get = node.entries.get
+    name = reader.text(get("name"), "name")
+    if not name:
+        reader.error(1, "missing required key 'name'")
+        return None
+    actor_id = reader.text(get("slug"), "slug") or path.stem
+    if not is_safe_slug(actor_id):
+        reader.error(node.key_lines.get("slug", 1), f"'{actor_id}' is not a usable slug")
+        return None
+    links = [reader.url(item, "links") for item in reader.items(get("links"), "links")]
+    bio = python_markdown.markdown(body) if body.strip() else ""
+    return Actor(
+        id=actor_id,
+        name=name,
+        kind=reader.choice(get("kind"), "kind", ACTOR_KINDS),
+        role=reader.text(get("role"), "role"),
+        country=reader.text(get("country"), "country"),
+        aliases=tuple(value for value, _ in reader.text_list(get("aliases"), "aliases")),
+        links=tuple(link for link in links if link),
+        bio=bio,
+        path=rel,
+    )
+
+
+def _read_publisher(root: Path, path: Path, diags: Diagnostics) -> Publisher | None:
+    rel = path.relative_to(root).as_posix()
+    reader = Reader(rel, diags)
+    node, _, _ = read_yaml_file(path, rel, reader)
+    if node is None:
+        return None
+    reader.unknown_keys(node, PUBLISHER_KEYS, "a publisher file")
+    get = node.entries.get
+    publisher_id = path.stem
+    if not is_safe_slug(publisher_id):
+        reader.error(1, f"'{publisher_id}' is not a usable publisher id (use a-z, 0-9 and -)")
+        return None
+    return Publisher(
+        id=publisher_id,
+        name=reader.text(get("name"), "name") or publisher_id,
+        url=reader.url(get("url"), "url"),
+        kind=reader.choice(get("kind"), "kind", PUBLISHER_KINDS),
+        path=rel,
+    )

@@ -1,0 +1,53 @@
+"""Every URL of the site, computed in one place with the base path prefix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Root-relative URLs (starting with the base path) and their output files."""
+
+    base_path: str = "/"
+    origin: str = "http://localhost"
+
+    def page(self, *segments: str) -> str:
+        """The pretty URL of a page: `/desk/briefs/x/`."""
+        inner = "/".join(segments)
+        return self.base_path + (inner + "/" if inner else "")
+
+    def file(self, name: str) -> str:
+        """The URL of a file at the output root: `/desk/feed.xml`."""
+        return self.base_path + name
+
+    def absolute(self, url: str) -> str:
+        """An absolute URL for feeds and the sitemap."""
+        return self.origin + url
+
+    def output_path(self, url: str) -> str:
+        """The file in the output directory that serves `url`."""
+        inner = url[len(self.base_path) :]
+        return inner + "index.html" if inner == "" or inner.endswith("/") else inner
+
+    def home(self) -> str:
+        return self.page()
+
+    def brief(self, slug: str) -> str:
+        return self.page("briefs", slug)
+
+    def actor(self, actor_id: str) -> str:
+        return self.page("actors", actor_id)
+
+    def publisher(self, publisher_id: str) -> str:
+        return self.page("sources", publisher_id)
+
+    def topic(self, slug: str) -> str:
+        return self.page("topics", slug)
+
+    def place(self, slug: str) -> str:
+        return self.page("places", slug)
+
+    def section(self, name: str) -> str:
+        """An index page: briefs, actors, sources, timeline, quotes, takeaways, topics, places."""
+        return self.page(name)

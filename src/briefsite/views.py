@@ -1,0 +1,307 @@
+"""The plain objects templates see: model data with every URL already computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from markupsafe import Markup
+
+from briefsite.graph import ActorNode, Graph, PublisherNode, SourceUse, TermNode
+from briefsite.model import Actor, ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
+from briefsite.slugs import slugify
+from briefsite.urls import Urls
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something with a name and a page."""
+
+    name: str
+    url: str
+    note: str = ""
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class BriefCard:
+    """A brief as lists show it."""
+
+    title: str
+    url: str
+    date: dt.datetime
+    summary: str
+    topics: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One entry of a brief's source list, with back-links to each citation."""
+
+    number: int
+    anchor: str
+    title: str | None
+    url: str | None
+    date: dt.datetime | None
+    publisher: Link | None
+    backlinks: tuple[Link, ...]
+    brief: BriefCard | None = None
+    passages: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    html: Markup
+    text: str
+    url: str
+    speaker: Link | None
+    cite_html: Markup
+    brief: BriefCard
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class TakeawayView:
+    html: Markup
+    text: str
+    url: str
+    brief: BriefCard
+
+
+@dataclass(frozen=True)
+class EventView:
+    date: dt.datetime
+    title: str
+    actors: tuple[Link, ...]
+    places: tuple[Link, ...]
+    cite_html: Markup
+    brief: BriefCard
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A heading with the items under it (a year, a month, a letter)."""
+
+    label: str
+    key: str
+    items: list = field(default_factory=list)
+
+
+class Views:
+    """Builds view objects from the graph; every URL comes from `Urls`."""
+
+    def __init__(self, graph: Graph, urls: Urls) -> None:
+        self.graph = graph
+        self.urls = urls
+        self._cards: dict[str, BriefCard] = {}
+
+    # ---- small pieces ----------------------------------------------------------------
+    def card(self, brief: Brief) -> BriefCard:
+        card = self._cards.get(brief.slug)
+        if card is None:
+            topics = tuple(self.topic_link(name) for name in brief.topics)
+            card = BriefCard(
+                brief.title, self.urls.brief(brief.slug), brief.date, brief.summary, topics
+            )
+            self._cards[brief.slug] = card
+        return card
+
+    def actor_link(self, ref_or_id: ActorRef | str) -> Link:
+        actor_id = ref_or_id if isinstance(ref_or_id, str) else self.graph.actor_id(ref_or_id)
+        node = self.graph.actors[actor_id]
+        role = ref_or_id.role if isinstance(ref_or_id, ActorRef) and ref_or_id.role else ""
+        return Link(node.actor.name, self.urls.actor(actor_id), role, len(node.briefs))
+
+    def topic_link(self, name: str) -> Link:
+        node = self.graph.topics[slugify(name)]
+        return Link(node.name, self.urls.topic(node.slug), count=len(node.briefs))
+
+    def place_link(self, name: str) -> Link:
+        node = self.graph.places[slugify(name)]
+        return Link(node.name, self.urls.place(node.slug), count=len(node.briefs))
+
+    def publisher_link(self, source: SourceEntry) -> Link | None:
+        publisher_id = self.graph.publisher_id(source)
+        if publisher_id is None:
+            return None
+        node = self.graph.publishers[publisher_id]
+        return Link(node.publisher.name, self.urls.publisher(publisher_id), count=len(node.uses))
+
+    def source_links(self, brief: Brief, numbers: tuple[int, ...]) -> tuple[Link, ...]:
+        page = self.urls.brief(brief.slug)
+        return tuple(Link(str(n), f"{page}#source-{n}") for n in numbers)
+
+    # ---- brief parts -----------------------------------------------------------------
+    def sources(self, brief: Brief) -> list[SourceView]:
+        page = self.urls.brief(brief.slug)
+        backlinks: dict[int, list[Link]] = {}
+        for citation in brief.citations:
+            backlinks.setdefault(citation.number, []).append(
+                Link(str(citation.k), f"{page}#{citation.anchor}", citation.passage)
+            )
+        return [
+            SourceView(
+                s.number,
+                f"source-{s.number}",
+                s.title,
+                s.url,
+                s.date,
+                self.publisher_link(s),
+                tuple(backlinks.get(s.number, ())),
+            )
+            for s in brief.sources
+        ]
+
+    def quote(self, quote: Quote, brief: Brief) -> QuoteView:
+        speaker = self.actor_link(quote.by) if quote.by else None
+        return QuoteView(
+            Markup(quote.html),
+            quote.text,
+            f"{self.urls.brief(brief.slug)}#{quote.anchor}",
+            speaker,
+            Markup(quote.cite_html),
+            self.card(brief),
+            self.source_links(brief, quote.sources),
+        )
+
+    def takeaway(self, takeaway: Takeaway, brief: Brief) -> TakeawayView:
+        return TakeawayView(
+            Markup(takeaway.html),
+            takeaway.text,
+            f"{self.urls.brief(brief.slug)}#{takeaway.anchor}",
+            self.card(brief),
+        )
+
+    def event(self, event: Event, brief: Brief) -> EventView:
+        return EventView(
+            event.date,
+            event.title,
+            tuple(dict.fromkeys(self.actor_link(ref) for ref in event.actors)),
+            tuple(self.place_link(name) for name in event.places),
+            Markup(event.cite_html),
+            self.card(brief),
+            self.source_links(brief, event.sources),
+        )
+
+    def source_use(self, use: SourceUse) -> SourceView:
+        page = self.urls.brief(use.brief.slug)
+        passages = tuple(Link(text, f"{page}#{anchor}") for anchor, text in use.passages)
+        s = use.source
+        return SourceView(
+            s.number,
+            f"source-{s.number}",
+            s.title,
+            s.url,
+            s.date,
+            self.publisher_link(s),
+            (),
+            self.card(use.brief),
+            passages,
+        )
+
+    # ---- whole pages -------------------------------------------------------------------
+    def brief_page(self, brief: Brief) -> dict:
+        older, newer = self.graph.neighbours[brief.slug]
+        body_quotes = {q.anchor for q in brief.quotes if q.line == 0}
+        return {
+            "brief": brief,
+            "card": self.card(brief),
+            "body": Markup(brief.body_html),
+            "actors": [self.actor_link(ref) for ref in brief.actors],
+            "places": [self.place_link(name) for name in brief.places],
+            "topics": [self.topic_link(name) for name in brief.topics],
+            "sources": self.sources(brief),
+            "events": [self.event(e, brief) for e in brief.events],
+            "quotes": [self.quote(q, brief) for q in brief.quotes if q.anchor not in body_quotes],
+            "takeaways": [
+                self.takeaway(t, brief) for t in brief.takeaways if t.anchor != "analysis"
+            ],
+            "older": self.card(older) if older else None,
+            "newer": self.card(newer) if newer else None,
+            "related": [self.card(b) for b in self.graph.related[brief.slug]],
+        }
+
+    def actor_page(self, node: ActorNode) -> dict:
+        seen_with = [
+            self.actor_link(other)
+            for other, _ in sorted(node.seen_with.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+        ]
+        counts = dict(node.seen_with)
+        return {
+            "actor": node.actor,
+            "kind_label": _kind_label(node.actor),
+            "briefs": [self.card(b) for b in node.briefs],
+            "quotes": [self.quote(q, b) for q, b in node.quotes],
+            "events": [self.event(e, b) for e, b in node.events],
+            "seen_with": [
+                (link, counts[link.url.rstrip("/").rsplit("/", 1)[-1]]) for link in seen_with
+            ],
+            "per_month": per_month(node.briefs),
+        }
+
+    def publisher_page(self, node: PublisherNode) -> dict:
+        return {"publisher": node.publisher, "uses": [self.source_use(u) for u in node.uses]}
+
+    def term_page(self, node: TermNode) -> dict:
+        return {"term": node, "briefs": [self.card(b) for b in node.briefs]}
+
+    def archive(self) -> list[Group]:
+        return group_by_month([self.card(b) for b in self.graph.briefs], lambda c: c.date)
+
+    def timeline(self) -> list[Group]:
+        events = [self.event(e, b) for e, b in self.graph.events]
+        return group_by_month(events, lambda e: e.date)
+
+    def actors_index(self) -> list[Link]:
+        nodes = sorted(
+            self.graph.actors.values(), key=lambda n: (n.actor.name.casefold(), n.actor.id)
+        )
+        return [self.actor_link(n.actor.id) for n in nodes]
+
+    def publishers_index(self) -> list[Link]:
+        nodes = sorted(
+            self.graph.publishers.values(),
+            key=lambda n: (n.publisher.name.casefold(), n.publisher.id),
+        )
+        return [
+            Link(
+                n.publisher.name,
+                self.urls.publisher(n.publisher.id),
+                n.publisher.kind or "",
+                len(n.uses),
+            )
+            for n in nodes
+        ]
+
+    def terms_index(self, terms: dict[str, TermNode], url) -> list[Link]:
+        nodes = sorted(terms.values(), key=lambda n: (n.name.casefold(), n.slug))
+        return [Link(n.name, url(n.slug), count=len(n.briefs)) for n in nodes]
+
+    def most_active(self, limit: int = 10) -> list[Link]:
+        nodes = sorted(
+            self.graph.actors.values(), key=lambda n: (-len(n.briefs), n.actor.name.casefold())
+        )
+        return [self.actor_link(n.actor.id) for n in nodes[:limit]]
+
+
+def group_by_month(items: list, date_of) -> list[Group]:
+    """Items (already in the order wanted) grouped under `Month YYYY` headings."""
+    return [
+        Group(month.strftime("%B %Y"), month.strftime("%Y-%m"), list(members))
+        for month, members in groupby(items, key=lambda item: date_of(item).date().replace(day=1))
+    ]
+
+
+def per_month(briefs: list[Brief]) -> list[tuple[str, int]]:
+    """Briefs per month, oldest first, for a small chart."""
+    counts: dict[str, int] = {}
+    for brief in sorted(briefs, key=lambda b: b.date):
+        key = brief.date.strftime("%Y-%m")
+        counts[key] = counts.get(key, 0) + 1
+    return list(counts.items())
+
+
+def _kind_label(actor: Actor) -> str:
+    return {"organization": "Organisation"}.get(actor.kind or "", (actor.kind or "").title())

@@ -1,0 +1,170 @@
+"""YAML through libyaml's safe composer into nodes that remember where they were written.
+
+We compose (never construct) so that every value keeps its line, scalars keep the text
+as the author wrote it (`title: no` stays "no"), duplicate keys can be reported, and
+anything outside the plain safe subset (language tags, alias bombs, absurd nesting) is
+a diagnostic instead of an exception or a hang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 10_000
+MAX_DEPTH = 64
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_SAFE_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "seq", "map"}
+_TRUE = {"true", "yes", "on", "y"}
+_FALSE = {"false", "no", "off", "n"}
+
+Kind = Literal["scalar", "seq", "map"]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A composed YAML node with its 1-based line in the file."""
+
+    kind: Kind
+    line: int
+    tag: str
+    text: str = ""
+    items: tuple[Node, ...] = ()
+    entries: dict[str, Node] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_null(self) -> bool:
+        return self.kind == "scalar" and self.tag == "null"
+
+    def plain(self) -> Any:
+        """The node as plain Python data (scalars typed by YAML's core schema)."""
+        if self.kind == "map":
+            return {k: v.plain() for k, v in self.entries.items()}
+        if self.kind == "seq":
+            return [v.plain() for v in self.items]
+        return scalar_value(self)
+
+
+class YamlProblem(Exception):
+    """Raised inside composition; turned into one diagnostic by `parse_yaml`."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def scalar_value(node: Node) -> Any:
+    """Interpret a scalar node by its resolved tag."""
+    text = node.text
+    if node.tag == "null":
+        return None
+    if node.tag == "bool":
+        return text.lower() in _TRUE
+    if node.tag == "int":
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if node.tag == "float":
+        lowered = text.lower().replace("_", "")
+        if lowered in {".nan"}:
+            return float("nan")
+        if lowered.lstrip("+-") in {".inf"}:
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        try:
+            return float(lowered)
+        except ValueError:
+            return text
+    return text
+
+
+def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[int, str]]]:
+    """Parse one YAML document into its root node (None if empty) and (line, message) problems.
+
+    `first_line` is the file line on which `text` starts, so lines point into the whole file.
+    """
+    try:
+        composed = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
+        line = first_line + (mark.line if mark else 0)
+        return None, [(line, f"invalid YAML: {_describe(exc)}")]
+    except yaml.YAMLError as exc:
+        return None, [(first_line, f"invalid YAML: {exc}")]
+    if composed is None:
+        return None, []
+    converter = _Converter(first_line)
+    try:
+        root = converter.convert(composed, 0)
+    except YamlProblem as problem:
+        return None, [*converter.problems, (problem.line, problem.message)]
+    return root, converter.problems
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return ", ".join(parts) if parts else str(exc).splitlines()[0]
+
+
+class _Converter:
+    """Walks a composed node graph, counting expanded nodes to stop alias bombs."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.count = 0
+        self.problems: list[tuple[int, str]] = []
+
+    def line_of(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def convert(self, node: yaml.Node, depth: int) -> Node:
+        self.count += 1
+        line = self.line_of(node)
+        if self.count > MAX_NODES:
+            raise YamlProblem(line, f"YAML expands to more than {MAX_NODES} nodes (alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise YamlProblem(line, f"YAML nested more than {MAX_DEPTH} levels deep")
+        tag = self.short_tag(node, line)
+        if isinstance(node, yaml.ScalarNode):
+            return Node("scalar", line, tag, text=node.value)
+        if isinstance(node, yaml.SequenceNode):
+            items = tuple(self.convert(child, depth + 1) for child in node.value)
+            return Node("seq", line, "seq", items=items)
+        return self.convert_mapping(node, line, depth)
+
+    def convert_mapping(self, node: yaml.MappingNode, line: int, depth: int) -> Node:
+        entries: dict[str, Node] = {}
+        key_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = self.line_of(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append((key_line, "a mapping key must be a plain value"))
+                continue
+            self.short_tag(key_node, key_line)
+            key = key_node.value
+            if key in entries:
+                self.problems.append(
+                    (key_line, f"duplicate key '{key}' (first on line {key_lines[key]})")
+                )
+                continue
+            entries[key] = self.convert(value_node, depth + 1)
+            key_lines[key] = key_line
+        return Node("map", line, "map", entries=entries, key_lines=key_lines)
+
+    def short_tag(self, node: yaml.Node, line: int) -> str:
+        tag = node.tag or ""
+        short = tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
+        if short not in _SAFE_TAGS:
+            raise YamlProblem(line, f"YAML tag '{tag}' is not allowed (only plain YAML is)")
+        return short
