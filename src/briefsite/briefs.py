@@ -82,7 +82,7 @@ class _BriefReader:
 
     def read(self, path: Path, body: str, body_line: int) -> Brief | None:
         reader = self.reader
-        reader.unknown_keys(self.node, BRIEF_KEYS, "a brief")
+        reader.unknown_keys(self.node, BRIEF_KEYS, "brief front matter")
         title = reader.text(self.get("title"), "title")
         date = self._date("date")
         self._require(self.node, {"title": title, "date": date}, 1, "")
@@ -142,7 +142,10 @@ class _BriefReader:
     def _date(self, key: str, node: Node | None = None) -> object:
         node = node if node is not None else self.get(key)
         if node is not None and node.kind != "scalar":
-            self.reader.error(node.line, f"'{key}' must be a date, not a list or mapping")
+            kind = "list" if node.kind == "seq" else "mapping"
+            self.reader.error(
+                node.line, f"'{key}' must be a date or ISO 8601 date-time, not a {kind}"
+            )
             return None
         return self.reader.when(node, key, self.tz)
 
@@ -267,25 +270,18 @@ class _BriefReader:
             self._require(item, {"date": date, "title": title}, item.line, "an event ")
             places = [v for v, _ in self.reader.text_list(get("place"), "place")]
             places += [v for v, _ in self.reader.text_list(get("places"), "places")]
-            sources = self._source_numbers(get("sources"), "sources")
+            sources = self._source_numbers(get("sources"), "sources", "event")
             if date and title:
                 actors = self._actor_refs(get("actors"), "actors")
                 events.append(Event(date, title, item.line, actors, tuple(places), sources))
         return tuple(events)
 
-    def _source_numbers(self, node: Node | None, key: str) -> tuple[int, ...]:
-        count = (
-            len(self.reader.items(self.get("sources"), "sources"))
-            if self.get("sources") is not None and self.get("sources").kind == "seq"
-            else 0
-        )
+    def _source_numbers(self, node: Node | None, key: str, what: str) -> tuple[int, ...]:
         numbers = []
         for number, line in self.reader.integers(node, key):
-            if number > count:
+            if number > self._count_sources():
                 self.reader.error(
-                    line,
-                    f"'{key}' refers to source {number}, but the brief "
-                    f"lists {count} source{'s' * (count != 1)}",
+                    line, f"{what} source {number} does not exist ({self._source_count()})"
                 )
             else:
                 numbers.append(number)
@@ -306,7 +302,12 @@ class _BriefReader:
             by_name = self.reader.text(by_node, "by")
             by = ActorRef(by_name, by_node.line) if by_name and by_node else None
             found.append(
-                (text, by, self._source_numbers(item.entries.get("source"), "source"), item.line)
+                (
+                    text,
+                    by,
+                    self._source_numbers(item.entries.get("source"), "source", "quote"),
+                    item.line,
+                )
             )
         return found
 
@@ -336,8 +337,8 @@ class _BriefReader:
     def _fragment(self, text: str, sink: CitationSink, line: int) -> Fragment:
         before = len(sink.invalid)
         fragment = self.renderer.render_fragment(text, sink)
-        for marker in sink.invalid[before:]:
-            self._bad_marker(marker, line)
+        for _, missing in sink.invalid[before:]:
+            self._bad_marker(missing, line)
         return fragment
 
     def _event_citations(self, events: tuple[Event, ...], sink: CitationSink) -> tuple[Event, ...]:
@@ -348,25 +349,25 @@ class _BriefReader:
         self, sink: CitationSink, lines: list[tuple[str, int]], body_line: int
     ) -> None:
         seen: dict[str, int] = {}
-        for marker in sink.invalid:
+        for marker, missing in sink.invalid:
             index = seen.get(marker, 0)
             seen[marker] = index + 1
             matches = [line for text, line in lines if _same_marker(text, marker)]
             line = matches[min(index, len(matches) - 1)] if matches else body_line
-            self._bad_marker(marker, line)
+            self._bad_marker(missing, line)
         sink.invalid.clear()
 
-    def _bad_marker(self, marker: str, line: int) -> None:
-        count = (
-            len(self.reader.items(self.get("sources"), "sources"))
-            if self.get("sources") is not None and self.get("sources").kind == "seq"
-            else 0
-        )
-        self.reader.error(
-            line,
-            f"citation [{marker}] refers to a source the brief does not "
-            f"list (it lists {count} source{'s' * (count != 1)})",
-        )
+    def _bad_marker(self, missing: list[int], line: int) -> None:
+        for number in missing:
+            self.reader.error(line, f"citation [{number}] has no source ({self._source_count()})")
+
+    def _count_sources(self) -> int:
+        node = self.get("sources")
+        return len(node.items) if node is not None and node.kind == "seq" else 0
+
+    def _source_count(self) -> str:
+        count = self._count_sources()
+        return f"the brief has {count} source{'s' * (count != 1)}"
 
     def _check_uncited(
         self,
@@ -380,7 +381,10 @@ class _BriefReader:
         cited |= {n for e in events for n in e.sources}
         for source in sources:
             if source.number not in cited:
-                self.reader.warning(source.line, f"source {source.number} is cited nowhere")
+                self.reader.warning(
+                    source.line,
+                    f"source {source.number} is cited nowhere (body, takeaways, quotes or events)",
+                )
 
 
 def _cite(sink: CitationSink, numbers: tuple[int, ...]) -> str:

@@ -81,7 +81,7 @@ def check_unique_slugs(briefs: list[Brief], diags: Diagnostics) -> None:
     for brief in sorted(briefs, key=lambda b: b.path):
         other = first.setdefault(brief.slug, brief)
         if other is not brief:
-            diags.error(brief.path, 1, f"slug '{brief.slug}' is already used by {other.path}")
+            diags.error(brief.path, 1, f"slug '{brief.slug}' is also used by {other.path}")
 
 
 def build_graph(registry: Registry, briefs: list[Brief]) -> Graph:

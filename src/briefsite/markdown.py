@@ -50,17 +50,17 @@ class CitationSink:
     page_url: str
     source_titles: dict[int, str]
     made: list[tuple[int, int]] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    invalid: list[tuple[str, list[int]]] = field(default_factory=list)
     with_ids: bool = True
     _counts: dict[int, int] = field(default_factory=dict)
 
     def render(self, inner: str) -> str:
-        """HTML for one marker `[inner]`; unknown numbers are kept literally and recorded."""
+        """HTML for one marker `[inner]`; numbers with no source stay plain and are recorded."""
         numbers = citation_numbers(inner)
-        if any(n not in self.source_titles for n in numbers):
-            self.invalid.append(inner)
-            return html.escape(f"[{inner}]", quote=False)
-        links = [self._link(n) for n in numbers]
+        missing = [n for n in numbers if n not in self.source_titles]
+        if missing:
+            self.invalid.append((inner, missing))
+        links = [str(n) if n in missing else self._link(n) for n in numbers]
         return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
     def _link(self, number: int) -> str:

@@ -106,7 +106,7 @@ def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
     node, body, _ = read_yaml_file(path, rel, reader)
     if node is None:
         return None
-    reader.unknown_keys(node, ACTOR_KEYS, "an actor file")
+    reader.unknown_keys(node, ACTOR_KEYS, "actor front matter")
     get = node.entries.get
     name = reader.text(get("name"), "name")
     if not name:
@@ -137,7 +137,7 @@ def _read_publisher(root: Path, path: Path, diags: Diagnostics) -> Publisher | N
     node, _, _ = read_yaml_file(path, rel, reader)
     if node is None:
         return None
-    reader.unknown_keys(node, PUBLISHER_KEYS, "a publisher file")
+    reader.unknown_keys(node, PUBLISHER_KEYS, "publisher file")
     get = node.entries.get
     publisher_id = path.stem
     if not is_safe_slug(publisher_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -154,33 +155,35 @@ class Views:
             for s in brief.sources
         ]
 
-    def quote(self, quote: Quote, brief: Brief) -> QuoteView:
+    def quote(self, quote: Quote, brief: Brief, on_brief_page: bool = False) -> QuoteView:
         speaker = self.actor_link(quote.by) if quote.by else None
         return QuoteView(
-            Markup(quote.html),
+            Markup(quote.html) if on_brief_page else without_cite_ids(quote.html),
             quote.text,
             f"{self.urls.brief(brief.slug)}#{quote.anchor}",
             speaker,
-            Markup(quote.cite_html),
+            Markup(quote.cite_html) if on_brief_page else without_cite_ids(quote.cite_html),
             self.card(brief),
             self.source_links(brief, quote.sources),
         )
 
-    def takeaway(self, takeaway: Takeaway, brief: Brief) -> TakeawayView:
+    def takeaway(
+        self, takeaway: Takeaway, brief: Brief, on_brief_page: bool = False
+    ) -> TakeawayView:
         return TakeawayView(
-            Markup(takeaway.html),
+            Markup(takeaway.html) if on_brief_page else without_cite_ids(takeaway.html),
             takeaway.text,
             f"{self.urls.brief(brief.slug)}#{takeaway.anchor}",
             self.card(brief),
         )
 
-    def event(self, event: Event, brief: Brief) -> EventView:
+    def event(self, event: Event, brief: Brief, on_brief_page: bool = False) -> EventView:
         return EventView(
             event.date,
             event.title,
             tuple(dict.fromkeys(self.actor_link(ref) for ref in event.actors)),
             tuple(self.place_link(name) for name in event.places),
-            Markup(event.cite_html),
+            Markup(event.cite_html) if on_brief_page else without_cite_ids(event.cite_html),
             self.card(brief),
             self.source_links(brief, event.sources),
         )
@@ -213,10 +216,12 @@ class Views:
             "places": [self.place_link(name) for name in brief.places],
             "topics": [self.topic_link(name) for name in brief.topics],
             "sources": self.sources(brief),
-            "events": [self.event(e, brief) for e in brief.events],
-            "quotes": [self.quote(q, brief) for q in brief.quotes if q.anchor not in body_quotes],
+            "events": [self.event(e, brief, True) for e in brief.events],
+            "quotes": [
+                self.quote(q, brief, True) for q in brief.quotes if q.anchor not in body_quotes
+            ],
             "takeaways": [
-                self.takeaway(t, brief) for t in brief.takeaways if t.anchor != "analysis"
+                self.takeaway(t, brief, True) for t in brief.takeaways if t.anchor != "analysis"
             ],
             "older": self.card(older) if older else None,
             "newer": self.card(newer) if newer else None,
@@ -284,6 +289,16 @@ class Views:
             self.graph.actors.values(), key=lambda n: (-len(n.briefs), n.actor.name.casefold())
         )
         return [self.actor_link(n.actor.id) for n in nodes[:limit]]
+
+
+_CITE_ATTRIBUTES = re.compile(
+    r' (?:id="cite-\d+-\d+"|role="doc-noteref"|aria-describedby="source-\d+")'
+)
+
+
+def without_cite_ids(html: str) -> Markup:
+    """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
+    return Markup(_CITE_ATTRIBUTES.sub("", html))
 
 
 def group_by_month(items: list, date_of) -> list[Group]:

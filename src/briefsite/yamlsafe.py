@@ -99,7 +99,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
         if exc.context_mark and "end of stream" in (exc.problem or ""):
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
         line = first_line + (mark.line if mark else 0)
-        return None, [(line, f"invalid YAML: {_describe(exc)}")]
+        return None, [(line, f"invalid YAML: {_describe(exc, text)}")]
     except yaml.YAMLError as exc:
         return None, [(first_line, f"invalid YAML: {exc}")]
     if composed is None:
@@ -112,7 +112,10 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
     return root, converter.problems
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+def _describe(exc: yaml.MarkedYAMLError, text: str) -> str:
+    mark = exc.problem_mark
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return f"a tab cannot be used for indentation ({exc.problem})"
     parts = [p for p in (exc.context, exc.problem) if p]
     return ", ".join(parts) if parts else str(exc).splitlines()[0]
 
