@@ -25,6 +25,7 @@ TAKEAWAY_HEADINGS = frozenset({"takeaway", "takeaways", "analysis", "analyst tak
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _SKIP_TAGS = frozenset({"a", "code", "pre", "script", "style", *_HEADINGS})
 _BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dd", "dt", "figcaption", *_HEADINGS})
+_SPACED_CITATION = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _NEEDS_MARKDOWN = re.compile(r"[\\`*_\[\]<>!#|~]|\n\s*\n|^\s*(?:[-+]|\d+\.)\s|https?://")
 _EXTENSIONS = ["footnotes", "fenced_code", "tables", "attr_list", "sane_lists"]
@@ -121,6 +122,18 @@ class _Job:
     takeaways: list[ET.Element] = field(default_factory=list)
     cite_blocks: list[tuple[int, int, ET.Element]] = field(default_factory=list)
     first_paragraph: ET.Element | None = None
+    plain: dict[str, str] = field(default_factory=dict)
+
+    def store(self, md: markdown.Markdown, html_text: str, plain: str) -> str:
+        """Stash HTML for the output; remember its plain text for passages and summaries."""
+        placeholder = md.htmlStash.store(html_text)
+        self.plain[placeholder] = plain
+        return placeholder
+
+    def text_of(self, element: ET.Element) -> str:
+        """The element's text on one line, stashed pieces as their plain text."""
+        raw = "".join(element.itertext())
+        return " ".join(_PLACEHOLDER.sub(lambda m: self.plain.get(m.group(0), ""), raw).split())
 
 
 class _BriefTreeprocessor(Treeprocessor):
@@ -159,7 +172,7 @@ class _BriefTreeprocessor(Treeprocessor):
             label = html.escape(name, quote=False)
             speaker = f'<a class="actor" href="{html.escape(url)}">{label}</a>' if url else label
             cite_el = ET.SubElement(caption, "cite")
-            cite_el.text = self.md.htmlStash.store(speaker)
+            cite_el.text = job.store(self.md, speaker, name)
             cite_el.tail = f" {cite}" if cite else ""
             root.remove(element)
             root.insert(index, figure)
@@ -203,7 +216,6 @@ class _BriefTreeprocessor(Treeprocessor):
     def _link_text(self, text: str, job: _Job, block: ET.Element | None) -> str:
         if "[" not in text and job.actor_pattern is None:
             return text
-        stash = self.md.htmlStash
         pieces: list[str] = []
         position = 0
         for match in self.owner.scan(text, job):
@@ -211,7 +223,8 @@ class _BriefTreeprocessor(Treeprocessor):
             position = match.end()
             if match.group("cite") is not None:
                 before = len(job.sink.made)
-                pieces.append(stash.store(job.sink.render(match.group("cite"))))
+                marker = match.group("cite")
+                pieces.append(job.store(self.md, job.sink.render(marker), f"[{marker}]"))
                 if block is not None:
                     job.cite_blocks.extend((n, k, block) for n, k in job.sink.made[before:])
                 continue
@@ -222,7 +235,8 @@ class _BriefTreeprocessor(Treeprocessor):
                 continue
             job.linked.add(url)
             label = html.escape(name, quote=False)
-            pieces.append(stash.store(f'<a class="actor" href="{html.escape(url)}">{label}</a>'))
+            link = f'<a class="actor" href="{html.escape(url)}">{label}</a>'
+            pieces.append(job.store(self.md, link, name))
         pieces.append(text[position:])
         return "".join(pieces)
 
@@ -255,10 +269,6 @@ def _text(element: ET.Element) -> str:
     return _PLACEHOLDER.sub("", "".join(element.itertext()))
 
 
-def _plain(element: ET.Element) -> str:
-    return " ".join(_text(element).split())
-
-
 class BriefMarkdown:
     """Renders the Markdown of briefs; one per process, reused brief after brief."""
 
@@ -288,11 +298,12 @@ class BriefMarkdown:
         quotes = []
         for element, quote in job.quotes:
             quote.html = finish(element, inner=True)
-            quote.text = _plain(element)
+            quote.text = job.text_of(element)
             quotes.append(quote)
-        takeaways = [Fragment(finish(el, inner=True), _plain(el)) for el in job.takeaways]
-        passages = [(n, k, _plain(block)) for n, k, block in job.cite_blocks]
-        first = _plain(job.first_paragraph) if job.first_paragraph is not None else ""
+        takeaways = [Fragment(finish(el, inner=True), job.text_of(el)) for el in job.takeaways]
+        passages = [(n, k, job.text_of(block)) for n, k, block in job.cite_blocks]
+        first = job.text_of(job.first_paragraph) if job.first_paragraph is not None else ""
+        first = _SPACED_CITATION.sub("", first)
         words = len(_PLACEHOLDER.sub(" ", re.sub(r"<[^>]+>", " ", body_html)).split())
         self.md.reset()
         return RenderedBody(body_html, first, quotes, takeaways, passages, words)

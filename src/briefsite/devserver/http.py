@@ -14,6 +14,7 @@ import errno
 import os
 import shutil
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -109,9 +110,8 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
         """Clients hanging up is normal; anything else is logged, not printed raw."""
-        error = traceback.format_exc()
-        if not any(name in error for name in ("BrokenPipeError", "ConnectionResetError")):
-            self.site.log(f"preview server error:\n{error.rstrip()}")
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            self.site.log(f"preview server error:\n{traceback.format_exc().rstrip()}")
 
     def close_connections(self, timeout: float) -> None:
         """Shut down every open connection and join its thread."""
@@ -235,7 +235,7 @@ class _Handler(BaseHTTPRequestHandler):
         if segments[:1] == (RESERVED,):
             return self._reserved(segments[1:], head)
         if segments[: len(site.base_segments)] != site.base_segments:
-            if not segments and not target.query:
+            if not segments:  # the bare host: the site lives under its base path
                 return self._redirect(302, site.base_path, head)
             return self._not_found(head)
         relative = segments[len(site.base_segments) :]

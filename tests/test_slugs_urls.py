@@ -1,0 +1,36 @@
+"""Slugs and URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefsite.slugs import is_safe_slug, slugify
+from briefsite.urls import Urls
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Recep Tayyip Erdoğan", "recep-tayyip-erdogan"),
+        ("Олександр Соколов", "oleksandr-sokolov"),
+        ("Russia-Ukraine war", "russia-ukraine-war"),
+        ("  U.S. President  ", "u-s-president"),
+        ("Côte d'Ivoire", "cote-divoire"),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+@pytest.mark.parametrize("slug", ["../etc", "a/b", "", ".hidden", "a..b", "A B"])
+def test_unsafe_slugs(slug: str) -> None:
+    assert not is_safe_slug(slug)
+
+
+def test_urls_carry_the_base_path() -> None:
+    urls = Urls("/desk/", "https://example.org")
+    assert urls.brief("x") == "/desk/briefs/x/"
+    assert urls.output_path(urls.brief("x")) == "briefs/x/index.html"
+    assert urls.output_path(urls.home()) == "index.html"
+    assert urls.output_path(urls.file("feed.xml")) == "feed.xml"
+    assert urls.absolute(urls.actor("a")) == "https://example.org/desk/actors/a/"

@@ -1,0 +1,56 @@
+"""The YAML layer: lines kept, text as written, unsafe input refused as data."""
+
+from __future__ import annotations
+
+import time
+
+from briefsite.yamlsafe import MAX_NODES, parse_yaml
+
+
+def test_scalars_keep_their_text_and_lines() -> None:
+    node, problems = parse_yaml("title: no\nversion: 3.10\ndate: 2025-05-11\n", first_line=2)
+    assert problems == []
+    assert node is not None
+    assert node.entries["title"].text == "no"
+    assert node.entries["version"].text == "3.10"
+    assert node.entries["date"].tag == "timestamp"
+    assert node.key_lines == {"title": 2, "version": 3, "date": 4}
+
+
+def test_duplicate_keys_are_reported_at_the_second() -> None:
+    _, problems = parse_yaml("a: 1\nb: 2\na: 3\n")
+    assert problems == [(3, "duplicate key 'a' (first on line 1)")]
+
+
+def test_language_tags_are_refused_never_executed() -> None:
+    node, problems = parse_yaml("x: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
+    assert node is None
+    assert "not allowed" in problems[0][1]
+
+
+def test_alias_bomb_is_an_error_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    start = time.perf_counter()
+    node, problems = parse_yaml("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 1.0
+    assert node is None
+    assert str(MAX_NODES) in problems[0][1]
+
+
+def test_deep_nesting_is_an_error() -> None:
+    node, problems = parse_yaml("x: " + "[" * 200 + "]" * 200 + "\n")
+    assert node is None
+    assert "nested" in problems[0][1]
+
+
+def test_unclosed_quote_points_where_it_opened() -> None:
+    _, problems = parse_yaml('a: 1\ntitle: "unclosed\nb: 2\n', first_line=2)
+    assert problems[0][0] == 3
+
+
+def test_tab_indentation_says_so() -> None:
+    _, problems = parse_yaml("a:\n\t- b\n")
+    assert "tab" in problems[0][1]
