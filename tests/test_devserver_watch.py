@@ -87,6 +87,8 @@ def test_editor_scratch_files_and_ignored_directories_do_not_build(
         (root / name).write_text("x")
     (root / "_site.staging").mkdir()  # the build's staging directory beside the output
     (root / "_site.staging/index.html").write_text("x")
+    (root / "._site.staging-0123abcd").mkdir()  # the name output.write_site uses
+    (root / "._site.staging-0123abcd/index.html").write_text("x")
     real = root / "content/briefs/a.md"
     real.write_text("x")
     assert recorder.wait() == {real}
