@@ -1,0 +1,89 @@
+"""A failed build leaves the previous output exactly as it was; a no-change build rewrites
+nothing (FORMAT.md, "Bad input"; architecture.md, `output`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import build_ok, copy_site, formatted, run_build
+
+BROKEN = "content/briefs/2025-03-02-grain-corridor-talks.md"
+OLD_NS = 1_000_000_000 * 1_600_000_000  # 2020-09-13: any rewrite gets a newer mtime
+
+Snapshot = dict[str, tuple[bytes, int]]
+
+
+def snapshot(out: Path) -> Snapshot:
+    """Every file of the output: its bytes and its mtime in nanoseconds."""
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def age_files(out: Path) -> None:
+    """Set every output file's mtime far in the past, so a rewrite cannot go unnoticed."""
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+def break_brief(site: Path) -> tuple[bytes, int]:
+    """Append a citation of a source that does not exist; return the old bytes and its line."""
+    path = site / BROKEN
+    original = path.read_bytes()
+    text = original.decode("utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    text += "\nA claim with no such source [99].\n"
+    path.write_bytes(text.encode("utf-8"))
+    return original, text.count("\n")
+
+
+def test_failed_build_keeps_previous_output(full_site: Path, tmp_path: Path) -> None:
+    """Build, break a brief, build again: it fails with path:line and touches nothing;
+    a rebuild of the repaired site rewrites no file."""
+    site = copy_site(full_site, tmp_path / "site")
+    out = build_ok(site, tmp_path / "out")
+    age_files(out)
+    before = snapshot(out)
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    assert len(before) > 40
+
+    original, line = break_brief(site)
+    result = run_build(site, out)
+    assert not result.ok
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    assert any(d.path == BROKEN and d.line == line for d in errors), formatted(result)
+    assert any(f.startswith(f"{BROKEN}:{line}: error: ") for f in formatted(result))
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
+
+    (site / BROKEN).write_bytes(original)
+    result = run_build(site, out)
+    assert result.ok, formatted(result)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
+
+
+def test_failed_cli_build_exits_nonzero(full_site: Path, tmp_path: Path) -> None:
+    """The command line reports the broken marker as path:line and exits 1."""
+    site = copy_site(full_site, tmp_path / "site")
+    out = build_ok(site, tmp_path / "out")
+    age_files(out)
+    before = snapshot(out)
+    _, line = break_brief(site)
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefsite", "build", "--site", str(site), "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert f"{BROKEN}:{line}: error: " in proc.stdout + proc.stderr
+    assert snapshot(out) == before
