@@ -39,6 +39,9 @@ DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 TAXONOMIES = ("actors", "topics", "places", "publishers")
 OWNED = ("hugo.toml", "content", "layouts")
 
+RELATED_BLOCK = """{{ with site.RegularPages.Related . | first 5 }}<h2>Related briefs</h2>
+<ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}"""
+
 LAYOUTS: dict[str, str] = {
     "baseof.html": """<!doctype html>
 <html lang="{{ site.Language.Lang }}">
@@ -68,8 +71,7 @@ href="{{ .RelPermalink }}">{{ end }}
 <div class="body">{{ .Content }}</div>
 <nav>{{ with .PrevInSection }}<a rel="prev" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
 {{ with .NextInSection }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
-{{ with site.RegularPages.Related . | first 5 }}<h2>Related briefs</h2>
-<ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+RELATED_BLOCK
 </article>
 {{ end }}
 """,
@@ -239,9 +241,6 @@ weight = 100
 [[related.indices]]
 name = "topics"
 weight = 80
-[[related.indices]]
-name = "date"
-weight = 10
 """
 
 
@@ -265,8 +264,13 @@ def prepare_out(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def adapt(corpus: Path, out: Path) -> int:
-    """Write the Hugo version of ``corpus`` into ``out``; return the number of briefs."""
+def adapt(corpus: Path, out: Path, related: bool = False) -> int:
+    """Write the Hugo version of ``corpus`` into ``out``; return the number of briefs.
+
+    With ``related``, brief pages list five related briefs (Hugo's ``.Related``
+    over shared actors and topics); it is off by default because it grows
+    quadratically here (see the README).
+    """
     content = corpus / "content"
     site = yaml.load((content / "site.yml").read_text(encoding="utf-8"), Loader=_LOADER)
     reg = load_registry(content)
@@ -274,6 +278,7 @@ def adapt(corpus: Path, out: Path) -> int:
     (out / "hugo.toml").write_text(hugo_config(site), encoding="utf-8")
     for name, text in LAYOUTS.items():
         (out / "layouts").mkdir(parents=True, exist_ok=True)
+        text = text.replace("RELATED_BLOCK\n", RELATED_BLOCK + "\n" if related else "")
         (out / "layouts" / name).write_text(text, encoding="utf-8")
     write_page(out / "content/briefs/_index.md", {"title": "Briefs"}, "")
     count = 0
@@ -292,8 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, required=True, help="briefsite site root")
     parser.add_argument("--out", type=Path, required=True, help="Hugo site directory to write")
+    parser.add_argument(
+        "--related", action="store_true", help="list related briefs (slow in Hugo: quadratic)"
+    )
     args = parser.parse_args(argv)
-    count = adapt(args.corpus, args.out)
+    count = adapt(args.corpus, args.out, args.related)
     print(f"wrote a Hugo site with {count} briefs to {args.out}", file=sys.stderr)
     return 0
 

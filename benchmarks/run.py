@@ -418,7 +418,9 @@ def _digest(*paths: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def ensure_corpus(size: int, want_hugo: bool) -> tuple[Path, Path, dict[str, float]]:
+def ensure_corpus(
+    size: int, want_hugo: bool, related: bool = False
+) -> tuple[Path, Path, dict[str, float]]:
     """Generate or reuse the corpus (and its Hugo version) of ``size`` briefs."""
     base = CORPUS_ROOT / str(size)
     site, hugo_site = base / "site", base / "hugo-site"
@@ -431,11 +433,11 @@ def ensure_corpus(size: int, want_hugo: bool) -> tuple[Path, Path, dict[str, flo
         generate_corpus.generate(size, site, SEED)
         timings["generate_s"] = time.perf_counter() - start
         _write_stamp(site, stamp)
-    hugo_stamp = {**stamp, "adapter": _digest(BENCH / "hugo_adapter.py")}
+    hugo_stamp = {**stamp, "adapter": _digest(BENCH / "hugo_adapter.py"), "related": related}
     if want_hugo and _read_stamp(hugo_site) != hugo_stamp:
         progress(f"adapting the corpus of {size} briefs for Hugo in {hugo_site}")
         start = time.perf_counter()
-        hugo_adapter.adapt(site, hugo_site)
+        hugo_adapter.adapt(site, hugo_site, related)
         timings["adapt_s"] = time.perf_counter() - start
         _write_stamp(hugo_site, hugo_stamp)
     return site, hugo_site, timings
@@ -507,6 +509,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo baseline")
     parser.add_argument("--hugo", help="Hugo binary (default: the hugo package's, then PATH)")
     parser.add_argument(
+        "--hugo-related", action="store_true", help="Hugo pages list related briefs (slow)"
+    )
+    parser.add_argument(
         "--jobs-variants", action="store_true", help="also time cold builds with --jobs 2..ncpu"
     )
     return parser.parse_args(argv)
@@ -557,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = RESULTS_ROOT / "last-run.log"
     with open(log_path, "wb") as log:
         for size in sizes:
-            site, hugo_site, timings = ensure_corpus(size, hugo_bin is not None)
+            site, hugo_site, timings = ensure_corpus(size, hugo_bin is not None, args.hugo_related)
             corpora[str(size)] = timings
             scenarios: list[Scenario] = []
             if bs is not None:
@@ -582,6 +587,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "briefsite": shlex.join(bs.cmd) if bs else None,
         "hugo": hugo_version(hugo_bin) if hugo_bin else None,
         "runs": args.runs,
+        "hugo_related": args.hugo_related,
         "corpora": corpora,
         "notes": list(dict.fromkeys(notes)),
         "rows": [r.to_json() for r in rows],
