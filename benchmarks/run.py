@@ -208,7 +208,9 @@ def run_scenario(size: int, sc: Scenario, runs: int, log: IO[bytes]) -> Row:
                 break
             row.samples.append(sample)
             progress(f"  N={size} {sc.name}: run {i + 1}/{runs} {sample.wall_s:.2f} s")
-    except (OSError, subprocess.CalledProcessError) as exc:
+    except subprocess.CalledProcessError as exc:
+        row.note = f"failed: untimed build exited {exc.returncode} (see the log)"
+    except OSError as exc:
         row.note = f"failed: {exc}"
     finally:
         sc.finish()
@@ -291,7 +293,7 @@ def clean_outputs(site: Path, out: Path) -> None:
 
 
 def briefsite_scenarios(
-    bs: Briefsite, site: Path, out: Path, jobs: list[int], notes: list[str]
+    bs: Briefsite, site: Path, out: Path, jobs: list[int], notes: list[str], log: IO[bytes]
 ) -> list[Scenario]:
     """Return the briefsite scenarios for one corpus."""
     build = bs.build(site, out)
@@ -300,7 +302,9 @@ def briefsite_scenarios(
         clean_outputs(site, out)
 
     def warm() -> None:
-        subprocess.run(build, cwd=site, capture_output=True, check=True)
+        log.write(f"\n=== untimed build: {shlex.join(build)}\n".encode())
+        log.flush()
+        subprocess.run(build, cwd=site, stdout=log, stderr=log, check=True)
 
     scenarios = [Scenario("cold", build, site, before=cold)]
     if not bs.supports("--jobs"):
@@ -567,9 +571,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             scenarios: list[Scenario] = []
             if bs is not None:
                 out = site.parent / "out-briefsite"
-                scenarios += briefsite_scenarios(
-                    bs, site, out, jobs_list(args.jobs_variants), notes
-                )
+                jobs = jobs_list(args.jobs_variants)
+                scenarios += briefsite_scenarios(bs, site, out, jobs, notes, log)
             if hugo_bin is not None:
                 scenarios.append(hugo_scenario(hugo_bin, hugo_site, site.parent / "out-hugo"))
             rows += [run_scenario(size, sc, args.runs, log) for sc in scenarios]
