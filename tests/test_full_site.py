@@ -326,10 +326,6 @@ def test_updated_date(full_output: Path) -> None:
     assert at(2025, 3, 12) in times
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="B3 date is shown in its own offset (16:45, +02:00), not in site time (17:45)",
-)
 def test_offset_date_shown_in_site_time(full_output: Path) -> None:
     """B3 `2025-03-08T16:45:00+02:00` is shown in site time: 17:45 (+03:00)."""
     header = page(full_output, brief_url(B3)).main.find("header")

@@ -54,16 +54,24 @@ class BriefContext:
 
 
 def read_brief(
-    root: Path, path: Path, context: BriefContext, renderer: BriefMarkdown
+    root: Path,
+    path: Path,
+    context: BriefContext,
+    renderer: BriefMarkdown,
+    data: bytes | None = None,
+    digest: str = "",
 ) -> tuple[Brief | None, list[Diagnostic]]:
-    """Read and render one brief; problems come back as diagnostics, never as exceptions."""
+    """Read and render one brief; problems come back as diagnostics, never as exceptions.
+
+    `data` is the file's bytes if already read; `digest` identifies them and the context.
+    """
     rel = path.relative_to(root).as_posix()
     diags = Diagnostics()
     reader = Reader(rel, diags)
-    node, body, body_line = read_yaml_file(path, rel, reader)
+    node, body, body_line = read_yaml_file(path, rel, reader, data)
     if node is None:
         return None, diags.items
-    brief = _BriefReader(reader, node, context, renderer).read(path, body, body_line)
+    brief = _BriefReader(reader, node, context, renderer).read(path, body, body_line, digest)
     return brief, diags.items
 
 
@@ -80,7 +88,7 @@ class _BriefReader:
     def get(self, key: str) -> Node | None:
         return self.node.entries.get(key)
 
-    def read(self, path: Path, body: str, body_line: int) -> Brief | None:
+    def read(self, path: Path, body: str, body_line: int, digest: str) -> Brief | None:
         reader = self.reader
         reader.unknown_keys(self.node, BRIEF_KEYS, "brief front matter")
         title = reader.text(self.get("title"), "title")
@@ -128,6 +136,7 @@ class _BriefReader:
             takeaways=takeaways,
             citations=citations,
             words=rendered.words,
+            digest=digest,
         )
 
     # ---- scalar fields -------------------------------------------------------------

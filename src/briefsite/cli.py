@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from briefsite import __version__
-from briefsite.diagnostics import Diagnostic
+from briefsite.cache import CACHE_DIR
 from briefsite.pipeline import BuildOptions, BuildResult, build
+from briefsite.terminal import Terminal
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -29,31 +31,45 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="the site's public URL; overrides base_url in content/site.yml",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes to use (default: all cores)",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
 
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(
-        prog="briefsite",
-        description="Build a cross-linked briefing site from Markdown briefs.",
+        prog="briefsite", description="Build a cross-linked briefing site from Markdown briefs."
     )
     parser.add_argument("--version", action="version", version=f"briefsite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser(
         "build",
         help="build the site into the output directory",
-        description="Build the site. On any error nothing is "
-        "written and the previous output stays as it was.",
+        description="Build the site. On any error nothing is written and the previous output "
+        "stays exactly as it was. Exit codes: 0 built, 1 content errors, 2 usage errors.",
     )
     _site_options(build_cmd)
     build_cmd.add_argument(
         "--output", type=Path, metavar="DIR", help="where to write the site (default: <site>/_site)"
     )
+    build_cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither use nor update the build cache in .briefsite-cache/",
+    )
     serve_cmd = commands.add_parser(
         "serve",
         help="preview the site with live reload",
-        description="Build the site, serve it locally and rebuild "
-        "and reload the browser whenever a source file changes.",
+        description="Build the site, serve it locally, and rebuild and reload the browser "
+        "whenever a source file changes. The preview is built into .briefsite-cache/serve/, "
+        "never into the published output.",
     )
     _site_options(serve_cmd)
     serve_cmd.add_argument(
@@ -68,50 +84,71 @@ def make_parser() -> argparse.ArgumentParser:
         help="port to listen on; 0 picks a free one (default: 8000)",
     )
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    clean_cmd = commands.add_parser(
+        "clean",
+        help="remove the build cache (.briefsite-cache/)",
+        description="Remove the build cache of a site.",
+    )
+    clean_cmd.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site root (default: the current directory)",
+    )
     return parser
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], stream=None) -> None:
-    """Print diagnostics (errors first) and a one-line summary to stderr."""
-    stream = stream or sys.stderr
-    for item in diagnostics:
-        print(item.format(), file=stream)
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    if diagnostics:
-        print(
-            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
-            file=stream,
+def report_build(result: BuildResult, terminal: Terminal, output: Path, quiet: bool) -> None:
+    """Print diagnostics, notes and a summary of a build."""
+    for note in result.notes:
+        terminal.warning_line(f"warning: {note}")
+    terminal.diagnostics(result.diagnostics)
+    if not result.ok:
+        terminal.error_line("build failed: the output was left as it was")
+    elif not quiet:
+        changed = len(result.report.changed) + len(result.report.removed) if result.report else 0
+        terminal.info(
+            f"built {result.pages} files into {output} in {result.seconds:.2f} s "
+            f"({result.parsed} briefs read, {result.rendered} pages rendered, "
+            f"{changed} files changed)"
         )
 
 
-def run_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(
+def options_from(args: argparse.Namespace, output: Path | None = None) -> BuildOptions:
+    """Build options from parsed arguments."""
+    chosen = output or (args.output.resolve() if getattr(args, "output", None) else None)
+    return BuildOptions(
         site=args.site.resolve(),
-        output=args.output.resolve() if args.output else None,
+        output=chosen,
         drafts=args.drafts,
         strict=args.strict,
         base_url=args.base_url,
+        jobs=args.jobs,
+        use_cache=not getattr(args, "no_cache", False),
     )
-    result: BuildResult = build(options)
-    print_diagnostics(result.diagnostics)
-    if not result.ok:
-        print("build failed: the output was left as it was", file=sys.stderr)
-        return EXIT_CONTENT
-    report = result.report
-    changed = len(report.changed) if report else 0
-    print(
-        f"built {result.pages} pages into {options.output_dir} in {result.seconds:.2f} s "
-        f"({changed} files changed)",
-        file=sys.stderr,
-    )
-    return EXIT_OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    terminal = Terminal(sys.stderr)
+    options = options_from(args)
+    result = build(options, None if args.quiet else terminal.progress)
+    report_build(result, terminal, options.output_dir, args.quiet)
+    return EXIT_OK if result.ok else EXIT_CONTENT
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from briefsite.serve import serve_site
 
     return serve_site(args)
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    cache = args.site.resolve() / CACHE_DIR
+    if cache.is_dir():
+        shutil.rmtree(cache)
+        print(f"removed {cache}", file=sys.stderr)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,5 +164,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.site / "content").is_dir():
         print(f"briefsite: error: no content/ folder in {args.site.resolve()}", file=sys.stderr)
         return EXIT_USAGE
-    handlers = {"build": run_build, "serve": run_serve}
+    handlers = {"build": run_build, "serve": run_serve, "clean": run_clean}
     return handlers[args.command](args)

@@ -129,14 +129,17 @@ class Reader:
 
 
 def parse_when(value: str, tz: ZoneInfo) -> dt.datetime | None:
-    """Parse `YYYY-MM-DD` or an ISO 8601 date-time; naive times are in `tz`."""
+    """Parse `YYYY-MM-DD` or an ISO 8601 date-time, as a moment in the site's time `tz`."""
     try:
         if _DATE.match(value):
-            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tz)
-        moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
+            moment = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tz)
+        else:
+            moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    moment = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+    offset = moment.utcoffset()
+    return moment.replace(tzinfo=dt.timezone(offset)) if offset is not None else moment
 
 
 def _kind_name(node: Node) -> str:

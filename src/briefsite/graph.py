@@ -11,6 +11,7 @@ from briefsite.registry import Registry
 from briefsite.slugs import slugify
 
 RELATED_LIMIT = 5
+RELATED_WINDOW = 12
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _add_brief(graph: Graph, brief: Brief) -> None:
     ids = graph.brief_actor_ids(brief)
     for ref in brief.actors:
         node = _actor_node(graph, ref)
-        if brief not in node.briefs:
+        if not node.briefs or node.briefs[-1] is not brief:
             node.briefs.append(brief)
         node.seen_with.update(other for other in ids if other != node.actor.id)
     for quote in brief.quotes:
@@ -174,20 +175,32 @@ def _term(terms: dict[str, TermNode], name: str) -> TermNode:
 
 
 def _related(graph: Graph) -> dict[str, list[Brief]]:
-    """Briefs sharing the most actors (then topics), newest first among equals."""
+    """Briefs sharing the most actors (then topics), nearest in time among equals.
+
+    Candidates are the briefs near this one in each of its actors' lists, so the cost grows
+    linearly with the site, not with the square of an actor's brief count.
+    """
+    positions = {
+        actor_id: {brief.slug: index for index, brief in enumerate(node.briefs)}
+        for actor_id, node in graph.actors.items()
+    }
     related: dict[str, list[Brief]] = {}
     for brief in graph.briefs:
+        topics = set(brief.topics)
         scores: Counter[str] = Counter()
         by_slug: dict[str, Brief] = {}
         for actor_id in graph.brief_actor_ids(brief):
-            for other in graph.actors[actor_id].briefs:
+            briefs = graph.actors[actor_id].briefs
+            index = positions[actor_id][brief.slug]
+            for other in briefs[max(0, index - RELATED_WINDOW) : index + RELATED_WINDOW + 1]:
                 scores[other.slug] += 2
                 by_slug[other.slug] = other
-        for topic in brief.topics:
-            for other in graph.topics[slugify(topic)].briefs:
-                scores[other.slug] += 1
-                by_slug[other.slug] = other
         scores.pop(brief.slug, None)
-        best = sorted(scores, key=lambda s: (-scores[s], -by_slug[s].date.timestamp(), s))
+        for slug, other in by_slug.items():
+            scores[slug] += len(topics.intersection(other.topics))
+        when = brief.date.timestamp()
+        best = sorted(
+            scores, key=lambda s: (-scores[s], abs(by_slug[s].date.timestamp() - when), s)
+        )
         related[brief.slug] = [by_slug[s] for s in best[:RELATED_LIMIT]]
     return related

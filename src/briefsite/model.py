@@ -103,9 +103,13 @@ class Citation:
         return f"cite-{self.number}-{self.k}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Brief:
-    """One brief, its Markdown already rendered to HTML fragments."""
+    """One brief, its Markdown already rendered to HTML fragments.
+
+    `digest` identifies everything a brief holds (its file's bytes and what reading it
+    depended on), so it stands for the whole brief in page fingerprints.
+    """
 
     path: str
     slug: str
@@ -124,6 +128,10 @@ class Brief:
     takeaways: tuple[Takeaway, ...] = ()
     citations: tuple[Citation, ...] = ()
     words: int = 0
+    digest: str = ""
+
+    def __repr__(self) -> str:
+        return f"Brief({self.path!r}, {self.digest!r})"
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:

@@ -1,13 +1,17 @@
-"""Write a built site: stage it beside the output, then swap it in atomically.
+"""Write a built site without ever exposing a half-written one.
 
-Files whose bytes did not change are hard-linked from the previous output, so they keep
-their mtimes and the previous output is never modified; a failure before the swap leaves
-it exactly as it was.
+The output directory is never modified in place. Each build brings a *spare* tree beside it
+(`.<name>.briefsite-spare`, the output of the build before) up to date, then exchanges the two
+in one atomic rename. Files that did not change are hard links to the live ones, so they keep
+their bytes and mtimes; a build that fails, or is killed, leaves the live output as it was.
+Directories are reused, not deleted and recreated, which keeps rebuilds proportional to what
+changed.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import shutil
 import uuid
@@ -15,24 +19,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefsite.render import Page
-
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 OUTPUT_MARKERS = ("404.html", "sitemap.xml")
+SPARE_SUFFIX = ".briefsite-spare"
+STAGING_SUFFIX = ".briefsite-staging-"
 
 
 class OutputError(Exception):
     """The output directory cannot be written (unsafe place, disk full, permissions)."""
 
 
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the new output: its digest, and its bytes or the file to copy them from.
+
+    Both may be None when the live output already holds a file with this digest.
+    """
+
+    digest: str
+    data: bytes | None = None
+    source: Path | None = None
+
+
 @dataclass
 class WriteReport:
-    """What changed in the output, as output-relative paths."""
+    """What changed in the live output, as output-relative paths."""
 
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    kept: int = 0
+
+
+def digest_bytes(data: bytes) -> str:
+    """The content digest used in manifests."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def check_output_dir(output: Path, site_root: Path) -> str | None:
@@ -47,100 +67,127 @@ def check_output_dir(output: Path, site_root: Path) -> str | None:
     return None
 
 
-def write_site(
-    output: Path, pages: Iterable[Page], static: Iterable[tuple[str, Path]]
-) -> WriteReport:
-    """Write pages and static files as the new output; raise `OutputError` on I/O failure."""
-    clean_leftovers(output)
-    staging = output.parent / f".{output.name}.staging-{uuid.uuid4().hex[:12]}"
-    report = WriteReport()
-    try:
-        staging.mkdir(parents=True)
-        written: set[str] = set()
-        for page in pages:
-            _place(output, staging, page.path, page.data, None, report)
-            written.add(page.path)
-        for rel, source in static:
-            if rel not in written:
-                _place(output, staging, rel, None, source, report)
-                written.add(rel)
-        report.removed = sorted(_old_files(output) - written)
-        _swap(staging, output)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    return report
+def spare_dir(output: Path) -> Path:
+    return output.parent / f".{output.name}{SPARE_SUFFIX}"
 
 
 def clean_leftovers(output: Path) -> None:
     """Remove staging directories left by a build that was killed."""
     if output.parent.is_dir():
-        for leftover in output.parent.glob(f".{output.name}.staging-*"):
+        for leftover in output.parent.glob(f".{output.name}{STAGING_SUFFIX}*"):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _place(
-    output: Path,
-    staging: Path,
-    rel: str,
-    data: bytes | None,
-    source: Path | None,
-    report: WriteReport,
-) -> None:
-    target = staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = output / rel
-    if _same(previous, data, source):
+def scan_manifest(tree: Path) -> dict[str, str]:
+    """The digests of every file under `tree` (used when no trusted manifest exists)."""
+    manifest = {}
+    for dirpath, _, filenames in os.walk(tree):
+        for name in filenames:
+            path = Path(dirpath, name)
+            manifest[path.relative_to(tree).as_posix()] = digest_bytes(path.read_bytes())
+    return manifest
+
+
+class OutputTree:
+    """The live output directory and its spare, with what each holds."""
+
+    def __init__(
+        self, output: Path, live: dict[str, str] | None, spare: dict[str, str] | None
+    ) -> None:
+        self.output = output
+        self.live = live if live is not None and output.is_dir() else None
+        self.spare = spare if spare is not None and spare_dir(output).is_dir() else None
+
+    def write(self, files: dict[str, OutputFile]) -> WriteReport:
+        """Make `files` the live output; raise `OutputError` (live output untouched) on failure."""
+        clean_leftovers(self.output)
+        if self.live is None and self.output.is_dir():
+            self.live = scan_manifest(self.output)
+        live = self.live or {}
+        report = WriteReport(
+            changed=sorted(p for p, f in files.items() if live.get(p) != f.digest),
+            removed=sorted(set(live) - set(files)),
+        )
+        if self.live is not None and not report.changed and not report.removed:
+            return report
         try:
-            os.link(previous, target)
-            report.kept += 1
+            if self.live is None:
+                self._write_fresh(files)
+            else:
+                self._sync_spare(files)
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.output}: {exc.strerror or exc}") from exc
+        return report
+
+    def _write_fresh(self, files: dict[str, OutputFile]) -> None:
+        staging = self.output.parent / f".{self.output.name}{STAGING_SUFFIX}{uuid.uuid4().hex[:8]}"
+        try:
+            for rel, spec in files.items():
+                _put(staging / rel, spec, None)
+            os.rename(staging, self.output)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self.live, self.spare = {rel: f.digest for rel, f in files.items()}, None
+
+    def _sync_spare(self, files: dict[str, OutputFile]) -> None:
+        spare = spare_dir(self.output)
+        if self.spare is None:
+            self.spare = scan_manifest(spare) if spare.is_dir() else {}
+        held, self.spare = self.spare, None  # unknown until the sync completes
+        for rel, spec in files.items():
+            if held.get(rel) != spec.digest:
+                live_copy = self.output / rel if self.live.get(rel) == spec.digest else None
+                _put(spare / rel, spec, live_copy)
+        for rel in set(held) - set(files):
+            _remove(spare, rel)
+        _exchange(spare, self.output)
+        self.live, self.spare = {rel: f.digest for rel, f in files.items()}, self.live
+
+
+def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
+    """Place one file: a hard link to the live copy if it has these bytes, else write it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    if live_copy is not None:
+        try:
+            os.link(live_copy, temporary)
+            os.replace(temporary, target)
             return
         except OSError:
-            pass
-    if data is not None:
-        target.write_bytes(data)
+            temporary.unlink(missing_ok=True)
+    if spec.data is not None:
+        temporary.write_bytes(spec.data)
+    elif spec.source is not None:
+        shutil.copy2(spec.source, temporary)
     else:
-        shutil.copy2(source, target)
-    report.changed.append(rel)
+        raise OSError(f"no content for {target}")
+    os.replace(temporary, target)
 
 
-def _same(previous: Path, data: bytes | None, source: Path | None) -> bool:
+def _remove(tree: Path, rel: str) -> None:
+    path = tree / rel
+    path.unlink(missing_ok=True)
+    for parent in path.parents:
+        if parent == tree or any(parent.iterdir()):
+            break
+        parent.rmdir()
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two directories in one step (Linux renameat2); elsewhere, two quick renames."""
     try:
-        stat = previous.stat()
-        if data is not None:
-            return stat.st_size == len(data) and previous.read_bytes() == data
-        source_stat = source.stat()
-        return stat.st_size == source_stat.st_size and previous.read_bytes() == source.read_bytes()
-    except OSError:
-        return False
-
-
-def _old_files(output: Path) -> set[str]:
-    if not output.is_dir():
-        return set()
-    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
-
-
-def _swap(staging: Path, output: Path) -> None:
-    """Put `staging` at `output` in one step where the OS allows it."""
-    if not output.exists():
-        os.rename(staging, output)
-        return
-    if _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)
-        return
-    retired = output.parent / f".{output.name}.staging-{uuid.uuid4().hex[:12]}"
-    os.rename(output, retired)
-    os.rename(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths with Linux's renameat2(RENAME_EXCHANGE)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
     except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+        pass
+    middle = b.parent / f".{b.name}{STAGING_SUFFIX}{uuid.uuid4().hex[:8]}"
+    os.rename(b, middle)
+    os.rename(a, b)
+    os.rename(middle, a)
+
+
+def files_from(pages: Iterable[tuple[str, bytes]]) -> dict[str, OutputFile]:
+    """Output files for freshly rendered pages."""
+    return {path: OutputFile(digest_bytes(data), data) for path, data in pages}

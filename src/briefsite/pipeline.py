@@ -1,7 +1,14 @@
-"""The whole build, as a short table of contents: load, check, resolve, render, write."""
+"""The whole build, as a short table of contents: load, check, resolve, render, write.
+
+`Builder` keeps what one build learnt for the next (in memory for the preview server, in
+`.briefsite-cache/` between runs), so a rebuild reads only changed files and renders only
+pages whose data changed. Its output is byte-identical to a cold build's.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 import time
 import traceback
@@ -11,19 +18,38 @@ from pathlib import Path
 
 import jinja2
 
+from briefsite import __version__
 from briefsite.briefs import BriefContext, read_brief
+from briefsite.cache import (
+    CACHE_DIR,
+    BuildState,
+    SourceRecord,
+    load_state,
+    save_state,
+    state_path,
+)
 from briefsite.config import SiteConfig, load_config
 from briefsite.diagnostics import Diagnostic, Diagnostics
 from briefsite.graph import Graph, build_graph, check_unique_slugs
 from briefsite.markdown import BriefMarkdown
 from briefsite.model import Brief
-from briefsite.output import OutputError, WriteReport, check_output_dir, write_site
+from briefsite.output import (
+    OutputError,
+    OutputFile,
+    OutputTree,
+    WriteReport,
+    check_output_dir,
+    digest_bytes,
+    spare_dir,
+)
+from briefsite.parallel import default_jobs, map_in_order
 from briefsite.registry import Registry, load_registry
-from briefsite.render import Page, SiteRenderer, make_environment, theme_dir
+from briefsite.render import PageSpec, SiteRenderer, fingerprint, make_environment, theme_dir
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
 
 Progress = Callable[[str, int, int], None]
+BRIEF_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -35,10 +61,16 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     base_url: str | None = None
+    jobs: int = 0
+    use_cache: bool = True
 
     @property
     def output_dir(self) -> Path:
         return self.output if self.output is not None else self.site / "_site"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site / CACHE_DIR
 
 
 @dataclass
@@ -60,41 +92,249 @@ class BuildResult:
     ok: bool
     report: WriteReport | None = None
     pages: int = 0
+    rendered: int = 0
+    parsed: int = 0
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
-def load_site(options: BuildOptions, diags: Diagnostics) -> Site | None:
-    """Read and validate every source file; None if the site could not be loaded at all."""
-    root = options.site
-    config = load_config(root, diags, options.base_url)
-    registry = load_registry(root, diags)
-    if any(d.path == "content/site.yml" and d.severity == "error" for d in diags.items):
-        return None
-    urls = Urls(config.base_path, config.origin)
-    context = BriefContext(registry, urls, config.timezone)
-    renderer = BriefMarkdown()
-    briefs: list[Brief] = []
-    for path in find_files(root, "content/briefs", (".md", ".markdown"), diags):
-        brief, problems = read_brief(root, path, context, renderer)
-        diags.extend(problems)
-        if brief is not None:
-            briefs.append(brief)
-    check_unique_slugs(briefs, diags)
-    published = [b for b in briefs if options.drafts or not b.draft]
-    return Site(config, registry, briefs, build_graph(registry, published), urls)
+class Builder:
+    """Builds one site again and again, reusing whatever did not change."""
+
+    def __init__(self, options: BuildOptions, progress: Progress | None = None) -> None:
+        self.options = options
+        self.jobs = options.jobs or default_jobs()
+        self.progress = progress
+        self.notes: list[str] = []
+        self.state = BuildState()
+        if options.use_cache:
+            saved, warning = load_state(state_path(options.cache_dir, options.output_dir))
+            self.state = saved or self.state
+            if warning:
+                self.notes.append(warning)
+
+    # ---- the build ------------------------------------------------------------------------
+    def build(self) -> BuildResult:
+        """Load, validate, render and write; write nothing unless everything is fine."""
+        start = time.perf_counter()
+        options, diags = self.options, Diagnostics()
+        problem = check_output_dir(options.output_dir, options.site)
+        if problem:
+            diags.error(options.output_dir.as_posix(), 0, problem)
+            return self._failed(diags, start)
+        config = load_config(options.site, diags, options.base_url)
+        registry = load_registry(options.site, diags)
+        brief_paths = find_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
+        static = static_files(options.site, diags)
+        env = make_environment(options.site)
+        render_key = self._render_key(config, env)
+        inputs_key = _stat_key(options, brief_paths, static, render_key)
+        if not diags.items and self._unchanged(inputs_key):
+            return self._result(list(self.state.diagnostics), True, WriteReport(), start)
+        site, parsed = self._load(config, registry, brief_paths, diags)
+        if diags.failed(options.strict):
+            return self._failed(diags, start, parsed)
+        try:
+            renderer = SiteRenderer(config, site.graph, site.urls, env, {})
+            files, rendered = self._render(renderer.pages(), render_key)
+        except jinja2.TemplateError as exc:
+            path, line = template_location(exc, options.site)
+            diags.error(path, line, f"template error: {exc.message or exc}")
+            return self._failed(diags, start, parsed)
+        files.update(self._static_files(static))
+        try:
+            report = self._write(files)
+        except OutputError as exc:
+            diags.error(options.output_dir.as_posix(), 0, str(exc))
+            return self._failed(diags, start, parsed)
+        self.state.inputs_key = inputs_key
+        self.state.diagnostics = finish(diags, options.strict)
+        self._save()
+        result = self._result(self.state.diagnostics, True, report, start, parsed, rendered)
+        result.pages = len(files)
+        return result
+
+    def _unchanged(self, inputs_key: str) -> bool:
+        """Nothing read or written has changed since the last build (the no-change rebuild)."""
+        return (
+            inputs_key == self.state.inputs_key
+            and self.state.live is not None
+            and _dir_id(self.options.output_dir) == self.state.live_id
+        )
+
+    # ---- loading ---------------------------------------------------------------------------
+    def _load(
+        self, config: SiteConfig, registry: Registry, paths: list[Path], diags: Diagnostics
+    ) -> tuple[Site, int]:
+        urls = Urls(config.base_path, config.origin)
+        context = BriefContext(registry, urls, config.timezone)
+        context_key = _digest(repr(context).encode())
+        if context_key != self.state.context_key:
+            self.state.sources = {}
+            self.state.context_key = context_key
+        root, old = self.options.site, self.state.sources
+        records: dict[str, SourceRecord | None] = {}
+        todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
+        for path in paths:
+            rel = path.relative_to(root).as_posix()
+            stat = path.stat()
+            record = old.get(rel)
+            if record and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                records[rel] = record
+                continue
+            data = _read_bytes(path)
+            digest = _digest(data) if data is not None else None
+            if record and digest == record.digest:
+                records[rel] = SourceRecord(
+                    stat.st_size, stat.st_mtime_ns, record.digest, record.brief, record.diagnostics
+                )
+                continue
+            records[rel] = None
+            todo.append((rel, path, stat, data, digest))
+        jobs = [
+            (path, data, _digest(f"{digest}{context_key}".encode()))
+            for _, path, _, data, digest in todo
+        ]
+        for (rel, _, stat, _, digest), (brief, problems) in zip(
+            todo, self._parse(jobs, context), strict=True
+        ):
+            records[rel] = SourceRecord(
+                stat.st_size, stat.st_mtime_ns, digest or "", brief, tuple(problems)
+            )
+        self.state.sources = {rel: r for rel, r in records.items() if r is not None}
+        briefs: list[Brief] = []
+        for record in self.state.sources.values():
+            diags.extend(record.diagnostics)
+            if record.brief is not None:
+                briefs.append(record.brief)
+        check_unique_slugs(briefs, diags)
+        published = [b for b in briefs if self.options.drafts or not b.draft]
+        return Site(config, registry, briefs, build_graph(registry, published), urls), len(todo)
+
+    def _parse(self, jobs: list[tuple[Path, bytes | None, str]], context: BriefContext) -> list:
+        root = self.options.site
+        renderer = BriefMarkdown()
+
+        def parse(job: tuple[Path, bytes | None, str]) -> tuple[Brief | None, list[Diagnostic]]:
+            path, data, digest = job
+            return read_brief(root, path, context, renderer, data, digest)
+
+        tick = self._ticker("reading briefs", len(jobs))
+        return list(map_in_order(parse, jobs, self.jobs, tick))
+
+    # ---- rendering ---------------------------------------------------------------------------
+    def _render(self, specs: list[PageSpec], key: str) -> tuple[dict[str, OutputFile], int]:
+        """Render the pages whose fingerprint changed; the rest are known by their digest."""
+        known = self.state.pages if key == self.state.render_key else {}
+        live = self.state.live or {}
+
+        def render(spec: PageSpec) -> tuple[str, bytes | None]:
+            context = spec.context()
+            mark = fingerprint(key, context)
+            previous = known.get(spec.path)
+            if previous and previous[0] == mark and live.get(spec.path) == previous[1]:
+                return mark, None
+            return mark, spec.produce(context)
+
+        tick = self._ticker("rendering pages", len(specs))
+        files: dict[str, OutputFile] = {}
+        pages: dict[str, tuple[str, str]] = {}
+        rendered = 0
+        for spec, (mark, data) in zip(
+            specs, map_in_order(render, specs, self.jobs, tick), strict=True
+        ):
+            if data is None:
+                digest = known[spec.path][1]
+            else:
+                digest, rendered = digest_bytes(data), rendered + 1
+            files[spec.path] = OutputFile(digest, data)
+            pages[spec.path] = (mark, digest)
+        self.state.pages, self.state.render_key = pages, key
+        return files, rendered
+
+    def _static_files(self, static: list[tuple[str, Path]]) -> dict[str, OutputFile]:
+        known, files, statics = self.state.statics, {}, {}
+        for rel, source in static:
+            stat = source.stat()
+            entry = known.get(str(source))
+            if not entry or entry[:2] != (stat.st_size, stat.st_mtime_ns):
+                entry = (stat.st_size, stat.st_mtime_ns, digest_bytes(source.read_bytes()))
+            statics[str(source)] = entry
+            files.setdefault(rel, OutputFile(entry[2], source=source))
+        self.state.statics = statics
+        return files
+
+    def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
+        """Everything every page depends on besides its own data."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(f"{__version__}\0{config!r}\0{self.options.drafts}".encode())
+        assert isinstance(env.loader, jinja2.FileSystemLoader)
+        for folder in env.loader.searchpath:
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                    hasher.update(path.read_bytes())
+        return hasher.hexdigest()
+
+    # ---- writing -----------------------------------------------------------------------------
+    def _write(self, files: dict[str, OutputFile]) -> WriteReport:
+        output = self.options.output_dir
+        state = self.state
+        live = state.live if _dir_id(output) == state.live_id else None
+        spare = state.spare if _dir_id(spare_dir(output)) == state.spare_id else None
+        tree = OutputTree(output, live, spare)
+        state.live = state.spare = None
+        self._save()  # if this build dies while writing, the next one trusts nothing
+        report = tree.write(files)
+        state.live, state.spare = tree.live, tree.spare
+        state.live_id, state.spare_id = _dir_id(output), _dir_id(spare_dir(output))
+        return report
+
+    def _save(self) -> None:
+        if self.options.use_cache:
+            save_state(state_path(self.options.cache_dir, self.options.output_dir), self.state)
+
+    # ---- reporting -----------------------------------------------------------------------------
+    def _ticker(self, label: str, total: int) -> Callable[[int], None] | None:
+        if self.progress is None:
+            return None
+        done = 0
+
+        def tick(count: int) -> None:
+            nonlocal done
+            done += count
+            self.progress(label, done, total)  # type: ignore[misc]
+
+        return tick
+
+    def _failed(self, diags: Diagnostics, start: float, parsed: int = 0) -> BuildResult:
+        return self._result(finish(diags, self.options.strict), False, None, start, parsed)
+
+    def _result(
+        self,
+        diagnostics: list[Diagnostic],
+        ok: bool,
+        report: WriteReport | None,
+        start: float,
+        parsed: int = 0,
+        rendered: int = 0,
+    ) -> BuildResult:
+        notes, self.notes = self.notes, []
+        return BuildResult(
+            diagnostics,
+            ok,
+            report,
+            len(self.state.pages),
+            rendered,
+            parsed,
+            time.perf_counter() - start,
+            notes,
+        )
 
 
-def render_site(site: Site, diags: Diagnostics) -> list[Page]:
-    """Render every page; template problems become diagnostics."""
-    try:
-        env = make_environment(site.config.root)
-        renderer = SiteRenderer(site.config, site.graph, site.urls, env, {})
-        return [Page(path, render()) for path, render in renderer.pages()]
-    except jinja2.TemplateError as exc:
-        path, line = template_location(exc, site.config.root)
-        diags.error(path, line, f"template error: {exc.message or exc}")
-        return []
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build a site once (using and updating the persistent cache unless told not to)."""
+    return Builder(options, progress).build()
 
 
 def static_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path]]:
@@ -105,31 +345,6 @@ def static_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path]]:
         for path in find_files(base, folder, ("",), diags):
             files[path.relative_to(base / folder).as_posix()] = path
     return sorted(files.items())
-
-
-def build(options: BuildOptions) -> BuildResult:
-    """Load, validate, render and write a site; write nothing unless everything is fine."""
-    start = time.perf_counter()
-    diags = Diagnostics()
-    problem = check_output_dir(options.output_dir, options.site)
-    if problem:
-        diags.error(options.output_dir.as_posix(), 0, problem)
-        return BuildResult(diags.sorted(), False)
-    site = load_site(options, diags)
-    pages = render_site(site, diags) if site and not diags.failed(options.strict) else []
-    static = static_files(options.site, diags)
-    if site is None or diags.failed(options.strict):
-        return BuildResult(
-            finish(diags, options.strict), False, seconds=time.perf_counter() - start
-        )
-    try:
-        report = write_site(options.output_dir, pages, static)
-    except OutputError as exc:
-        diags.error(options.output_dir.as_posix(), 0, str(exc))
-        return BuildResult(finish(diags, options.strict), False)
-    return BuildResult(
-        finish(diags, options.strict), True, report, len(pages), time.perf_counter() - start
-    )
 
 
 def finish(diags: Diagnostics, strict: bool) -> list[Diagnostic]:
@@ -156,3 +371,43 @@ def template_location(exc: jinja2.TemplateError, root: Path) -> tuple[str, int]:
         return path.resolve().relative_to(root.resolve()).as_posix(), line or 0
     except ValueError:
         return f"theme/{path.name}", line or 0
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _dir_id(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _stat_key(
+    options: BuildOptions, briefs: list[Path], static: list[tuple[str, Path]], render_key: str
+) -> str:
+    """A digest of every input's path, size and mtime, and of the options."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"{render_key}\0{options!r}".encode())
+    root = options.site
+    extra = [
+        root / "content/site.yml",
+        *sorted((root / "content/actors").glob("*")),
+        *sorted((root / "content/sources").glob("*")),
+    ]
+    for path in (*briefs, *(source for _, source in static), *extra):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()

@@ -39,10 +39,12 @@ class Registry:
         return self.publisher_names.get(name.casefold()) or slugify(name)
 
 
-def read_yaml_file(path: Path, rel: str, reader: Reader) -> tuple[Node | None, str, int]:
+def read_yaml_file(
+    path: Path, rel: str, reader: Reader, data: bytes | None = None
+) -> tuple[Node | None, str, int]:
     """Parse a `.yml` file or a Markdown file's front matter: (node, body, body's first line)."""
     try:
-        text = decode(path.read_bytes())
+        text = decode(data if data is not None else path.read_bytes())
     except DecodeProblem as problem:
         reader.error(problem.line, problem.message)
         return None, "", 1

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -23,11 +25,22 @@ SECTIONS = ("briefs", "actors", "sources", "timeline", "quotes", "takeaways", "t
 
 
 @dataclass(frozen=True)
-class Page:
-    """One output file: its path inside the output directory and its bytes."""
+class PageSpec:
+    """One output file: where it goes, the data it shows, and how to turn that into bytes.
+
+    A page is a pure function of its context, so the context's fingerprint says whether a
+    page must be rendered again.
+    """
 
     path: str
-    data: bytes
+    url: str
+    context: Callable[[], dict]
+    produce: Callable[[dict], bytes]
+
+
+def fingerprint(key: str, context: dict) -> str:
+    """A digest of everything a page shows (its context's repr), salted with `key`."""
+    return hashlib.blake2b(f"{key}\0{context!r}".encode(), digest_size=16).hexdigest()
 
 
 def theme_dir() -> Path:
@@ -93,96 +106,107 @@ class SiteRenderer:
         """The URL of a static file (its fingerprinted name if it has one)."""
         return self.urls.file(self.assets.get(name, name))
 
-    def pages(self) -> Iterator[tuple[str, Callable[[], bytes]]]:
-        """Every page as (output path, render function), in a stable order."""
+    def pages(self) -> list[PageSpec]:
+        """Every page of the site, in a stable order."""
         g, u, v = self.graph, self.urls, self.views
-        yield self._html(
-            u.home(),
-            "home.html",
-            "",
-            lambda: {
-                "briefs": [v.card(b) for b in g.briefs[:HOME_LIMIT]],
-                "takeaways": [v.takeaway(t, b) for t, b in g.takeaways[:HOME_LIMIT]],
-                "actors": v.most_active(),
-            },
-        )
-        yield self._html(
-            u.section("briefs"),
-            "briefs.html",
-            "All briefs",
-            lambda: {"groups": v.archive(), "count": len(g.briefs)},
-        )
-        for brief in g.briefs:
-            yield self._html(
-                u.brief(brief.slug),
-                "brief.html",
-                brief.title,
-                lambda b=brief: v.brief_page(b),
-                brief.summary,
+        specs = [
+            self._html(
+                u.home(),
+                "home.html",
+                "",
+                lambda: {
+                    "briefs": [v.card(b) for b in g.briefs[:HOME_LIMIT]],
+                    "takeaways": [v.takeaway(t, b) for t, b in g.takeaways[:HOME_LIMIT]],
+                    "actors": v.most_active(),
+                },
+            ),
+            self._html(
+                u.section("briefs"),
+                "briefs.html",
+                "All briefs",
+                lambda: {"groups": v.archive(), "count": len(g.briefs)},
+            ),
+        ]
+        specs += [
+            self._html(u.brief(b.slug), "brief.html", b.title, partial(v.brief_page, b), b.summary)
+            for b in g.briefs
+        ]
+        specs.append(
+            self._html(
+                u.section("actors"), "actors.html", "Actors", lambda: {"actors": v.actors_index()}
             )
-        yield self._html(
-            u.section("actors"), "actors.html", "Actors", lambda: {"actors": v.actors_index()}
         )
-        for node in g.actors.values():
-            yield self._html(
-                u.actor(node.actor.id),
+        specs += [
+            self._html(
+                u.actor(n.actor.id),
                 "actor.html",
-                node.actor.name,
-                lambda n=node: v.actor_page(n),
-                node.actor.role or "",
+                n.actor.name,
+                partial(v.actor_page, n),
+                n.actor.role or "",
             )
-        yield self._html(
-            u.section("sources"),
-            "sources.html",
-            "Sources",
-            lambda: {
-                "publishers": v.publishers_index(),
-                "unattributed": [v.source_use(use) for use in g.unattributed],
-            },
+            for n in g.actors.values()
+        ]
+        specs.append(
+            self._html(
+                u.section("sources"),
+                "sources.html",
+                "Sources",
+                lambda: {
+                    "publishers": v.publishers_index(),
+                    "unattributed": [v.source_use(use) for use in g.unattributed],
+                },
+            )
         )
-        for node in g.publishers.values():
-            yield self._html(
-                u.publisher(node.publisher.id),
+        specs += [
+            self._html(
+                u.publisher(n.publisher.id),
                 "publisher.html",
-                node.publisher.name,
-                lambda n=node: v.publisher_page(n),
+                n.publisher.name,
+                partial(v.publisher_page, n),
             )
-        yield self._html(
-            u.section("timeline"),
-            "timeline.html",
-            "Timeline",
-            lambda: {"groups": v.timeline(), "count": len(g.events)},
-        )
-        yield self._html(
-            u.section("quotes"),
-            "quotes.html",
-            "Quotes",
-            lambda: {"quotes": [v.quote(q, b) for q, b in g.quotes]},
-        )
-        yield self._html(
-            u.section("takeaways"),
-            "takeaways.html",
-            "Analyst takeaways",
-            lambda: {"takeaways": [v.takeaway(t, b) for t, b in g.takeaways]},
-        )
+            for n in g.publishers.values()
+        ]
+        specs += [
+            self._html(
+                u.section("timeline"),
+                "timeline.html",
+                "Timeline",
+                lambda: {"groups": v.timeline(), "count": len(g.events)},
+            ),
+            self._html(
+                u.section("quotes"),
+                "quotes.html",
+                "Quotes",
+                lambda: {"quotes": [v.quote(q, b) for q, b in g.quotes]},
+            ),
+            self._html(
+                u.section("takeaways"),
+                "takeaways.html",
+                "Analyst takeaways",
+                lambda: {"takeaways": [v.takeaway(t, b) for t, b in g.takeaways]},
+            ),
+        ]
         for kind, terms, url in (("topics", g.topics, u.topic), ("places", g.places, u.place)):
-            yield self._html(
-                u.section(kind),
-                "terms.html",
-                kind.title(),
-                lambda t=terms, f=url, k=kind: {"terms": v.terms_index(t, f), "kind": k},
-            )
-            for node in terms.values():
-                yield self._html(
-                    url(node.slug),
-                    "term.html",
-                    node.name,
-                    lambda n=node, k=kind: {**v.term_page(n), "kind": k},
+            specs.append(
+                self._html(
+                    u.section(kind),
+                    "terms.html",
+                    kind.title(),
+                    partial(_terms_context, v, terms, url, kind),
                 )
-        yield "404.html", lambda: self._render("404.html", u.file("404.html"), "Not found", "", {})
-        yield "feed.xml", self.atom_feed
-        yield "feed.json", self.json_feed
-        yield "sitemap.xml", self.sitemap
+            )
+            specs += [
+                self._html(url(n.slug), "term.html", n.name, partial(_term_context, v, n, kind))
+                for n in terms.values()
+            ]
+        specs.append(self._html(u.file("404.html"), "404.html", "Not found", dict))
+        html_urls = [spec.url for spec in specs if spec.path.endswith("index.html")]
+        specs += [
+            PageSpec("feed.xml", "", self._feed_context, self.atom_feed),
+            PageSpec("feed.json", "", self._feed_context, self.json_feed),
+            PageSpec("sitemap.xml", "", partial(self._sitemap_context, html_urls), self.sitemap),
+        ]
+        return specs
 
     def _html(
         self,
@@ -191,14 +215,7 @@ class SiteRenderer:
         title: str,
         context: Callable[[], dict],
         description: str = "",
-    ) -> tuple[str, Callable[[], bytes]]:
-        return self.urls.output_path(url), lambda: self._render(
-            template, url, title, description, context()
-        )
-
-    def _render(
-        self, template: str, url: str, title: str, description: str, context: dict
-    ) -> bytes:
+    ) -> PageSpec:
         page = {
             "title": title,
             "url": url,
@@ -206,31 +223,39 @@ class SiteRenderer:
             "description": description or self.config.description,
             "template": template,
         }
-        html = self.env.get_template(template).render(self.globals, page=page, **context)
+        return PageSpec(
+            self.urls.output_path(url),
+            url,
+            lambda: {"page": page, **context()},
+            partial(self._render, template),
+        )
+
+    def _render(self, template: str, context: dict) -> bytes:
+        html = self.env.get_template(template).render(self.globals, **context)
         return html.encode("utf-8")
 
     # ---- feeds and sitemap -------------------------------------------------------------
-    def _feed_briefs(self) -> list:
-        return self.graph.briefs[:FEED_LIMIT]
+    def _feed_context(self) -> dict:
+        briefs = self.graph.briefs[:FEED_LIMIT]
+        return {
+            "briefs": briefs,
+            "updated": max((b.updated or b.date for b in briefs), default=None),
+        }
 
-    def atom_feed(self) -> bytes:
+    def atom_feed(self, context: dict) -> bytes:
         """Atom 1.0 with the full content of the latest briefs."""
-        briefs = self._feed_briefs()
-        updated = max((b.updated or b.date for b in briefs), default=None)
         text = self.env.get_template("feed.xml").render(
             self.globals,
-            briefs=briefs,
-            updated=updated,
-            views=self.views,
+            **context,
             feed_url=self.urls.absolute(self.urls.file("feed.xml")),
             home_url=self.urls.absolute(self.urls.home()),
         )
         return text.encode("utf-8")
 
-    def json_feed(self) -> bytes:
+    def json_feed(self, context: dict) -> bytes:
         """JSON Feed 1.1 with the full content of the latest briefs."""
         items = []
-        for brief in self._feed_briefs():
+        for brief in context["briefs"]:
             url = self.urls.absolute(self.urls.brief(brief.slug))
             item = {
                 "id": url,
@@ -239,10 +264,9 @@ class SiteRenderer:
                 "summary": brief.summary,
                 "content_html": brief.body_html,
                 "date_published": brief.date.isoformat(),
+                "date_modified": (brief.updated or brief.date).isoformat(),
                 "tags": list(brief.topics),
             }
-            if brief.updated:
-                item["date_modified"] = brief.updated.isoformat()
             items.append(item)
         feed = {
             "version": "https://jsonfeed.org/version/1.1",
@@ -257,13 +281,24 @@ class SiteRenderer:
             feed["authors"] = [{"name": self.config.author}]
         return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    def sitemap(self) -> bytes:
-        """Every HTML page but the 404, with absolute URLs."""
+    def _sitemap_context(self, html_urls: list[str]) -> dict:
         lastmod = {self.urls.brief(b.slug): (b.updated or b.date) for b in self.graph.briefs}
-        entries = []
-        for path, _ in self.pages():
-            if path.endswith("index.html"):
-                url = self.urls.base_path + path[: -len("index.html")]
-                entries.append((self.urls.absolute(url), lastmod.get(url)))
-        text = self.env.get_template("sitemap.xml").render(entries=entries)
-        return text.encode("utf-8")
+        return {
+            "entries": [
+                (self.urls.absolute(url), lastmod.get(url))
+                for url in html_urls
+                if not url.endswith("404.html")
+            ]
+        }
+
+    def sitemap(self, context: dict) -> bytes:
+        """Every HTML page but the 404, with absolute URLs."""
+        return self.env.get_template("sitemap.xml").render(**context).encode("utf-8")
+
+
+def _terms_context(views: Views, terms: dict, url: Callable[[str], str], kind: str) -> dict:
+    return {"terms": views.terms_index(terms, url), "kind": kind}
+
+
+def _term_context(views: Views, node, kind: str) -> dict:
+    return {**views.term_page(node), "kind": kind}

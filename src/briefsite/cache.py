@@ -1,0 +1,132 @@
+"""The persistent build cache: what the last build read and wrote, so the next does less.
+
+Stored as a pickle under `.briefsite-cache/` that only a restricted unpickler reads (our
+model classes, dates and plain containers; nothing else can be constructed) and that is
+signed with a key private to this user, so a cache made elsewhere (or tampered with) is
+ignored with a warning, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefsite import __version__
+from briefsite.diagnostics import Diagnostic
+
+CACHE_DIR = ".briefsite-cache"
+_MAGIC = b"briefsite-cache\n"
+_ALLOWED_MODULES = {"briefsite.model", "briefsite.diagnostics", "briefsite.cache"}
+_ALLOWED_GLOBALS = {
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timezone"),
+    ("datetime", "timedelta"),
+    ("zoneinfo", "ZoneInfo"),
+    ("zoneinfo._zoneinfo", "ZoneInfo"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+    ("copyreg", "_reconstructor"),
+    ("builtins", "object"),
+}
+
+
+@dataclass
+class SourceRecord:
+    """A brief file as last read: its stat, its digest and what reading it gave."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    brief: object
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class BuildState:
+    """Everything one build hands to the next."""
+
+    version: str = __version__
+    context_key: str = ""
+    render_key: str = ""
+    inputs_key: str = ""
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    statics: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    live: dict[str, str] | None = None
+    spare: dict[str, str] | None = None
+    live_id: tuple[int, int] | None = None
+    spare_id: tuple[int, int] | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        if module in _ALLOWED_MODULES or (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
+
+
+def _key() -> bytes:
+    """This user's signing key, made on first use."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefsite"
+    path = home / "cache-key"
+    try:
+        return path.read_bytes()
+    except OSError:
+        home.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
+
+
+def state_path(cache_dir: Path, output: Path) -> Path:
+    """One state file per output directory (a build and a preview do not share one)."""
+    tag = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
+    return cache_dir / f"state-{tag}.pickle"
+
+
+def load_state(path: Path) -> tuple[BuildState | None, str | None]:
+    """The saved state, or None and a warning if it is missing, foreign or corrupt."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None, None
+    try:
+        if not blob.startswith(_MAGIC):
+            raise ValueError("not a briefsite cache")
+        signature, payload = blob[len(_MAGIC) : len(_MAGIC) + 32], blob[len(_MAGIC) + 32 :]
+        expected = hmac.new(_key(), payload, hashlib.sha256).digest()
+        if not hmac.compare_digest(signature, expected):
+            raise ValueError("not made by this user's briefsite")
+        state = _Unpickler(io.BytesIO(payload)).load()
+        if not isinstance(state, BuildState):
+            raise ValueError("unexpected content")
+    except Exception as exc:
+        return None, f"ignoring the build cache {path}: {exc}"
+    if state.version != __version__:
+        return None, None
+    return state, None
+
+
+def save_state(path: Path, state: BuildState) -> None:
+    """Write the state atomically (best effort: a cache that cannot be written is no error)."""
+    cache_dir = path.parent
+    try:
+        cache_dir.mkdir(exist_ok=True)
+        (cache_dir / ".gitignore").write_text("*\n")
+        payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        signature = hmac.new(_key(), payload, hashlib.sha256).digest()
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(_MAGIC + signature + payload)
+        os.replace(temporary, path)
+    except OSError:
+        pass

@@ -1,0 +1,60 @@
+"""`briefsite serve`: the preview server wired to an incremental `Builder`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from briefsite.cache import CACHE_DIR
+from briefsite.cli import EXIT_OK, EXIT_USAGE, options_from, report_build
+from briefsite.config import load_config
+from briefsite.devserver import BuildOutcome, DevServerError, serve
+from briefsite.diagnostics import Diagnostics
+from briefsite.pipeline import Builder, BuildResult
+from briefsite.terminal import Terminal
+
+SERVE_OUTPUT = "serve"
+
+
+def outcome_of(result: BuildResult) -> BuildOutcome:
+    """What the preview server needs to know of a build."""
+    changed = tuple(result.report.changed + result.report.removed) if result.report else ()
+    return BuildOutcome(
+        ok=result.ok,
+        diagnostics=tuple(d.format() for d in result.diagnostics),
+        changed=changed,
+    )
+
+
+def serve_site(args: argparse.Namespace) -> int:
+    """Build once, then serve and rebuild on every change until Ctrl+C."""
+    terminal = Terminal(sys.stderr)
+    site = args.site.resolve()
+    options = options_from(args, output=site / CACHE_DIR / SERVE_OUTPUT)
+    builder = Builder(options, None if args.quiet else terminal.progress)
+    first = builder.build()
+    report_build(first, terminal, options.output_dir, args.quiet)
+
+    def rebuild(changed: frozenset[Path]) -> BuildOutcome:
+        result = builder.build()
+        report_build(result, terminal, options.output_dir, quiet=True)
+        return outcome_of(result)
+
+    base_path = load_config(site, Diagnostics(), args.base_url).base_path
+    try:
+        serve(
+            rebuild,
+            options.output_dir,
+            [site],
+            host=args.host,
+            port=args.port,
+            open_browser=args.open,
+            base_path=base_path,
+            initial=outcome_of(first),
+            log=terminal.info,
+        )
+    except DevServerError as exc:
+        terminal.error_line(f"error: {exc}")
+        return EXIT_USAGE
+    return EXIT_OK
