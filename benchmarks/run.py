@@ -24,6 +24,7 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -123,9 +124,15 @@ def measure(cmd: Sequence[str], cwd: Path, log: IO[bytes]) -> Sample:
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     sampler = TreeSampler(proc.pid)
     sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except BaseException:  # interrupted: do not leave the build running
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        tree = sampler.stop()
     wall = time.perf_counter() - start
-    tree = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Sample(wall, usage.ru_maxrss, max(tree, usage.ru_maxrss), proc.returncode)
 
@@ -546,6 +553,8 @@ def jobs_list(variants: bool) -> list[int]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     args = parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so edited briefs and templates are restored.
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     notes: list[str] = []
     bs: Briefsite | None = None
