@@ -555,6 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so edited briefs and templates are restored.
     signal.signal(signal.SIGTERM, lambda _sig, _frame: sys.exit(143))
+    load_start = os.getloadavg()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     notes: list[str] = []
     bs: Briefsite | None = None
@@ -595,6 +596,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "platform": platform.platform(),
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
+            "loadavg_start": list(load_start),
+            "loadavg_end": list(os.getloadavg()),
         },
         "briefsite": shlex.join(bs.cmd) if bs else None,
         "hugo": hugo_version(hugo_bin) if hugo_bin else None,
