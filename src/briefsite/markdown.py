@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import markdown
@@ -112,7 +112,6 @@ class _Job:
     """Per-conversion state read by the tree processor."""
 
     sink: CitationSink
-    actor_pattern: re.Pattern[str] | None = None
     actor_urls: dict[str, str] = field(default_factory=dict)
     speaker_url: Callable[[str], str | None] = lambda name: None
     body: bool = False
@@ -214,29 +213,33 @@ class _BriefTreeprocessor(Treeprocessor):
                 child.tail = self._link_text(child.tail, job, block)
 
     def _link_text(self, text: str, job: _Job, block: ET.Element | None) -> str:
-        if "[" not in text and job.actor_pattern is None:
+        spans = _actor_spans(text, job) if job.actor_urls else []
+        if "[" in text:
+            spans += [(m.start(), m.end(), m.group(1), True) for m in CITATION.finditer(text)]
+        if not spans:
             return text
+        spans.sort()
         pieces: list[str] = []
         position = 0
-        for match in self.owner.scan(text, job):
-            pieces.append(text[position : match.start()])
-            position = match.end()
-            if match.group("cite") is not None:
+        for start, end, value, is_citation in spans:
+            if start < position:
+                continue
+            pieces.append(text[position:start])
+            position = end
+            if is_citation:
                 before = len(job.sink.made)
-                marker = match.group("cite")
-                pieces.append(job.store(self.md, job.sink.render(marker), f"[{marker}]"))
+                pieces.append(job.store(self.md, job.sink.render(value), f"[{value}]"))
                 if block is not None:
                     job.cite_blocks.extend((n, k, block) for n, k in job.sink.made[before:])
                 continue
-            name = match.group("actor")
-            url = job.actor_urls[name]
+            url = job.actor_urls[value]
             if url in job.linked:
-                pieces.append(name)
+                pieces.append(value)
                 continue
             job.linked.add(url)
-            label = html.escape(name, quote=False)
+            label = html.escape(value, quote=False)
             link = f'<a class="actor" href="{html.escape(url)}">{label}</a>'
-            pieces.append(job.store(self.md, link, name))
+            pieces.append(job.store(self.md, link, value))
         pieces.append(text[position:])
         return "".join(pieces)
 
@@ -278,11 +281,6 @@ class BriefMarkdown:
             extensions=[*_EXTENSIONS, _BriefExtension(self)], output_format="html"
         )
 
-    def scan(self, text: str, job: _Job) -> Iterator[re.Match[str]]:
-        """Citation markers and actor names in `text`, in order."""
-        pattern = job.actor_pattern or _CITATION_ONLY
-        return pattern.finditer(text)
-
     def render_body(
         self,
         text: str,
@@ -292,7 +290,7 @@ class BriefMarkdown:
     ) -> RenderedBody:
         """Render a brief's body: citations, first mentions, pull quotes and the analysis."""
         urls = {name: link.url for link in actor_links for name in link.names}
-        job = _Job(sink, _actor_pattern(urls), urls, speaker_url, body=True)
+        job = _Job(sink, urls, speaker_url, body=True)
         body_html = self._convert(text, job)
         finish = self._finisher()
         quotes = []
@@ -349,16 +347,36 @@ class BriefMarkdown:
         return finish
 
 
-_CITATION_ONLY = re.compile(r"\[(?P<cite>\d+(?:\s*,\s*\d+)*)\](?P<actor>(?!))?")
+def _actor_spans(text: str, job: _Job) -> list[tuple[int, int, str, bool]]:
+    """The first whole-word mention in `text` of each actor not linked yet (leftmost, longest)."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for name, url in job.actor_urls.items():
+        if url in job.linked:
+            continue
+        start = _find_word(text, name)
+        if start < 0:
+            continue
+        found = best.get(url)
+        if found is None or (start, -len(name)) < (found[0], found[0] - found[1]):
+            best[url] = (start, start + len(name), name)
+    return [(start, end, name, False) for start, end, name in best.values()]
 
 
-def _actor_pattern(urls: dict[str, str]) -> re.Pattern[str] | None:
-    if not urls:
-        return None
-    names = "|".join(re.escape(name) for name in sorted(urls, key=len, reverse=True))
-    return re.compile(
-        rf"\[(?P<cite>\d+(?:\s*,\s*\d+)*)\]|(?<![\w\x02])(?P<actor>{names})(?![\w\x03])"
-    )
+def _find_word(text: str, word: str) -> int:
+    """Where `word` first stands in `text` as a whole word, or -1."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not _is_word_char(before) and not _is_word_char(after):
+            return start
+        start = text.find(word, start + 1)
+    return -1
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char in "_\x02\x03"
 
 
 def marker_lines(text: str, first_line: int) -> list[tuple[str, int]]:
