@@ -14,7 +14,7 @@ import io
 import os
 import pickle
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefsite import __version__
@@ -94,8 +94,13 @@ def state_path(cache_dir: Path, output: Path) -> Path:
     return cache_dir / f"state-{tag}.pickle"
 
 
-def load_state(path: Path) -> tuple[BuildState | None, str | None]:
-    """The saved state, or None and a warning if it is missing, foreign or corrupt."""
+def sources_path(state_file: Path) -> Path:
+    """The (large) record of every brief read, kept beside the (small) state."""
+    return state_file.with_name(state_file.name.replace("state-", "sources-", 1))
+
+
+def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
+    """An object saved by `write_signed`, or None and a warning if foreign or corrupt."""
     try:
         blob = path.read_bytes()
     except OSError:
@@ -107,26 +112,44 @@ def load_state(path: Path) -> tuple[BuildState | None, str | None]:
         expected = hmac.new(_key(), payload, hashlib.sha256).digest()
         if not hmac.compare_digest(signature, expected):
             raise ValueError("not made by this user's briefsite")
-        state = _Unpickler(io.BytesIO(payload)).load()
-        if not isinstance(state, BuildState):
+        value = _Unpickler(io.BytesIO(payload)).load()
+        if not isinstance(value, kind):
             raise ValueError("unexpected content")
     except Exception as exc:
         return None, f"ignoring the build cache {path}: {exc}"
-    if state.version != __version__:
-        return None, None
-    return state, None
+    return value, None
 
 
-def save_state(path: Path, state: BuildState) -> None:
-    """Write the state atomically (best effort: a cache that cannot be written is no error)."""
-    cache_dir = path.parent
+def write_signed(path: Path, value: object) -> None:
+    """Pickle, sign and write atomically (best effort: a cache that cannot be written is fine)."""
     try:
-        cache_dir.mkdir(exist_ok=True)
-        (cache_dir / ".gitignore").write_text("*\n")
-        payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n")
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         signature = hmac.new(_key(), payload, hashlib.sha256).digest()
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(_MAGIC + signature + payload)
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def load_state(path: Path) -> tuple[BuildState | None, str | None]:
+    """The saved state (without its sources, see `load_sources`), or None and a warning."""
+    state, warning = read_signed(path, BuildState)
+    if not isinstance(state, BuildState) or state.version != __version__:
+        return None, warning
+    return state, None
+
+
+def load_sources(path: Path) -> dict[str, SourceRecord]:
+    """The saved record of every brief read (empty if missing or untrusted)."""
+    sources, _ = read_signed(sources_path(path), dict)
+    return sources if isinstance(sources, dict) else {}
+
+
+def save_state(path: Path, state: BuildState, with_sources: bool) -> None:
+    """Save the state; the sources only when they changed (they are most of the cache)."""
+    if with_sources:
+        write_signed(sources_path(path), state.sources)
+    write_signed(path, replace(state, sources={}))

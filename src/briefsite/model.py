@@ -6,8 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class ActorRef:
+class FastRepr:
+    """A quick, deterministic repr (class name and field values), used in page fingerprints."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{tuple(self.__dict__.values())!r}"
+
+
+@dataclass(frozen=True, repr=False)
+class ActorRef(FastRepr):
     """An actor as a brief names it: a name, alias or registry id, maybe with a role."""
 
     name: str
@@ -16,8 +25,8 @@ class ActorRef:
     slug: str | None = None
 
 
-@dataclass(frozen=True)
-class Actor:
+@dataclass(frozen=True, repr=False)
+class Actor(FastRepr):
     """A person, state, organisation or group; from the registry or from the names briefs use."""
 
     id: str
@@ -31,8 +40,8 @@ class Actor:
     path: str | None = None
 
 
-@dataclass(frozen=True)
-class Publisher:
+@dataclass(frozen=True, repr=False)
+class Publisher(FastRepr):
     """Who published a source: a registry entry or a free name."""
 
     id: str
@@ -42,8 +51,8 @@ class Publisher:
     path: str | None = None
 
 
-@dataclass(frozen=True)
-class SourceEntry:
+@dataclass(frozen=True, repr=False)
+class SourceEntry(FastRepr):
     """The n-th entry of a brief's source list."""
 
     number: int
@@ -54,8 +63,8 @@ class SourceEntry:
     date: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
-class Event:
+@dataclass(frozen=True, repr=False)
+class Event(FastRepr):
     """Something that happened (or will), on a date."""
 
     date: dt.datetime
@@ -67,8 +76,8 @@ class Event:
     cite_html: str = ""
 
 
-@dataclass(frozen=True)
-class Quote:
+@dataclass(frozen=True, repr=False)
+class Quote(FastRepr):
     """A quotation, from front matter or an attributed body blockquote; `html` has citations."""
 
     html: str
@@ -80,8 +89,8 @@ class Quote:
     cite_html: str = ""
 
 
-@dataclass(frozen=True)
-class Takeaway:
+@dataclass(frozen=True, repr=False)
+class Takeaway(FastRepr):
     """One analyst takeaway; `html` has citations linked."""
 
     html: str
@@ -90,8 +99,8 @@ class Takeaway:
     anchor: str = ""
 
 
-@dataclass(frozen=True)
-class Citation:
+@dataclass(frozen=True, repr=False)
+class Citation(FastRepr):
     """One link citing a source: `cite-<number>-<k>` on the brief page, in a passage."""
 
     number: int

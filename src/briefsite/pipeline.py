@@ -24,6 +24,7 @@ from briefsite.cache import (
     CACHE_DIR,
     BuildState,
     SourceRecord,
+    load_sources,
     load_state,
     save_state,
     state_path,
@@ -44,7 +45,7 @@ from briefsite.output import (
 )
 from briefsite.parallel import default_jobs, map_in_order
 from briefsite.registry import Registry, load_registry
-from briefsite.render import PageSpec, SiteRenderer, fingerprint, make_environment, theme_dir
+from briefsite.render import PageSpec, SiteRenderer, make_environment, theme_dir
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
 
@@ -107,9 +108,13 @@ class Builder:
         self.progress = progress
         self.notes: list[str] = []
         self.state = BuildState()
+        self.state_file = state_path(options.cache_dir, options.output_dir)
+        self.sources_loaded = not options.use_cache
+        self.sources_changed = False
         if options.use_cache:
-            saved, warning = load_state(state_path(options.cache_dir, options.output_dir))
+            saved, warning = load_state(self.state_file)
             self.state = saved or self.state
+            self.sources_loaded = saved is None
             if warning:
                 self.notes.append(warning)
 
@@ -149,7 +154,7 @@ class Builder:
             return self._failed(diags, start, parsed)
         self.state.inputs_key = inputs_key
         self.state.diagnostics = finish(diags, options.strict)
-        self._save()
+        self._save(with_sources=True)
         result = self._result(self.state.diagnostics, True, report, start, parsed, rendered)
         result.pages = len(files)
         return result
@@ -169,6 +174,9 @@ class Builder:
         urls = Urls(config.base_path, config.origin)
         context = BriefContext(registry, urls, config.timezone)
         context_key = _digest(repr(context).encode())
+        if not self.sources_loaded:
+            self.state.sources = load_sources(self.state_file)
+            self.sources_loaded = True
         if context_key != self.state.context_key:
             self.state.sources = {}
             self.state.context_key = context_key
@@ -201,7 +209,13 @@ class Builder:
             records[rel] = SourceRecord(
                 stat.st_size, stat.st_mtime_ns, digest or "", brief, tuple(problems)
             )
-        self.state.sources = {rel: r for rel, r in records.items() if r is not None}
+        kept = {rel: r for rel, r in records.items() if r is not None}
+        self.sources_changed |= (
+            bool(todo)
+            or kept.keys() != old.keys()
+            or any(kept[rel] is not old[rel] for rel in kept)
+        )
+        self.state.sources = kept
         briefs: list[Brief] = []
         for record in self.state.sources.values():
             diags.extend(record.diagnostics)
@@ -229,12 +243,11 @@ class Builder:
         live = self.state.live or {}
 
         def render(spec: PageSpec) -> tuple[str, bytes | None]:
-            context = spec.context()
-            mark = fingerprint(key, context)
+            mark, context = spec.fingerprint(key)
             previous = known.get(spec.path)
             if previous and previous[0] == mark and live.get(spec.path) == previous[1]:
                 return mark, None
-            return mark, spec.produce(context)
+            return mark, spec.produce(context if context is not None else spec.context())
 
         tick = self._ticker("rendering pages", len(specs))
         files: dict[str, OutputFile] = {}
@@ -290,9 +303,10 @@ class Builder:
         state.live_id, state.spare_id = _dir_id(output), _dir_id(spare_dir(output))
         return report
 
-    def _save(self) -> None:
+    def _save(self, with_sources: bool = False) -> None:
         if self.options.use_cache:
-            save_state(state_path(self.options.cache_dir, self.options.output_dir), self.state)
+            save_state(self.state_file, self.state, with_sources and self.sources_changed)
+            self.sources_changed &= not with_sources
 
     # ---- reporting -----------------------------------------------------------------------------
     def _ticker(self, label: str, total: int) -> Callable[[int], None] | None:

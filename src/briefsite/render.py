@@ -36,11 +36,19 @@ class PageSpec:
     url: str
     context: Callable[[], dict]
     produce: Callable[[dict], bytes]
+    key: Callable[[], object] | None = None
+
+    def fingerprint(self, salt: str) -> tuple[str, dict | None]:
+        """The page's fingerprint, and its context if computing the fingerprint needed it."""
+        if self.key is not None:
+            return fingerprint(salt, self.key()), None
+        context = self.context()
+        return fingerprint(salt, context), context
 
 
-def fingerprint(key: str, context: dict) -> str:
-    """A digest of everything a page shows (its context's repr), salted with `key`."""
-    return hashlib.blake2b(f"{key}\0{context!r}".encode(), digest_size=16).hexdigest()
+def fingerprint(salt: str, data: object) -> str:
+    """A digest of everything a page shows (the repr of its data), salted."""
+    return hashlib.blake2b(f"{salt}\0{data!r}".encode(), digest_size=16).hexdigest()
 
 
 def theme_dir() -> Path:
@@ -128,7 +136,14 @@ class SiteRenderer:
             ),
         ]
         specs += [
-            self._html(u.brief(b.slug), "brief.html", b.title, partial(v.brief_page, b), b.summary)
+            self._html(
+                u.brief(b.slug),
+                "brief.html",
+                b.title,
+                partial(v.brief_page, b),
+                b.summary,
+                partial(v.brief_page_key, b),
+            )
             for b in g.briefs
         ]
         specs.append(
@@ -215,7 +230,12 @@ class SiteRenderer:
         title: str,
         context: Callable[[], dict],
         description: str = "",
+        key: Callable[[], object] | None = None,
     ) -> PageSpec:
+        """A page through `template`; `key`, if given, stands for its context in fingerprints.
+
+        The page dict (title, URL, description) is always part of the fingerprint.
+        """
         page = {
             "title": title,
             "url": url,
@@ -228,6 +248,7 @@ class SiteRenderer:
             url,
             lambda: {"page": page, **context()},
             partial(self._render, template),
+            (lambda: (page, key())) if key else None,
         )
 
     def _render(self, template: str, context: dict) -> bytes:

@@ -10,13 +10,13 @@ from itertools import groupby
 from markupsafe import Markup
 
 from briefsite.graph import ActorNode, Graph, PublisherNode, SourceUse, TermNode
-from briefsite.model import Actor, ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
+from briefsite.model import Actor, ActorRef, Brief, Event, FastRepr, Quote, SourceEntry, Takeaway
 from briefsite.slugs import slugify
 from briefsite.urls import Urls
 
 
-@dataclass(frozen=True)
-class Link:
+@dataclass(frozen=True, repr=False)
+class Link(FastRepr):
     """Something with a name and a page."""
 
     name: str
@@ -25,8 +25,8 @@ class Link:
     count: int = 0
 
 
-@dataclass(frozen=True)
-class BriefCard:
+@dataclass(frozen=True, repr=False)
+class BriefCard(FastRepr):
     """A brief as lists show it."""
 
     title: str
@@ -36,8 +36,8 @@ class BriefCard:
     topics: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True)
-class SourceView:
+@dataclass(frozen=True, repr=False)
+class SourceView(FastRepr):
     """One entry of a brief's source list, with back-links to each citation."""
 
     number: int
@@ -51,8 +51,8 @@ class SourceView:
     passages: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True)
-class QuoteView:
+@dataclass(frozen=True, repr=False)
+class QuoteView(FastRepr):
     html: Markup
     text: str
     url: str
@@ -62,16 +62,16 @@ class QuoteView:
     sources: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
-class TakeawayView:
+@dataclass(frozen=True, repr=False)
+class TakeawayView(FastRepr):
     html: Markup
     text: str
     url: str
     brief: BriefCard
 
 
-@dataclass(frozen=True)
-class EventView:
+@dataclass(frozen=True, repr=False)
+class EventView(FastRepr):
     date: dt.datetime
     title: str
     actors: tuple[Link, ...]
@@ -81,8 +81,8 @@ class EventView:
     sources: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
-class Group:
+@dataclass(frozen=True, repr=False)
+class Group(FastRepr):
     """A heading with the items under it (a year, a month, a letter)."""
 
     label: str
@@ -113,22 +113,22 @@ class Views:
         actor_id = ref_or_id if isinstance(ref_or_id, str) else self.graph.actor_id(ref_or_id)
         node = self.graph.actors[actor_id]
         role = ref_or_id.role if isinstance(ref_or_id, ActorRef) and ref_or_id.role else ""
-        return Link(node.actor.name, self.urls.actor(actor_id), role, len(node.briefs))
+        return Link(node.actor.name, self.urls.actor(actor_id), role)
 
     def topic_link(self, name: str) -> Link:
         node = self.graph.topics[slugify(name)]
-        return Link(node.name, self.urls.topic(node.slug), count=len(node.briefs))
+        return Link(node.name, self.urls.topic(node.slug))
 
     def place_link(self, name: str) -> Link:
         node = self.graph.places[slugify(name)]
-        return Link(node.name, self.urls.place(node.slug), count=len(node.briefs))
+        return Link(node.name, self.urls.place(node.slug))
 
     def publisher_link(self, source: SourceEntry) -> Link | None:
         publisher_id = self.graph.publisher_id(source)
         if publisher_id is None:
             return None
         node = self.graph.publishers[publisher_id]
-        return Link(node.publisher.name, self.urls.publisher(publisher_id), count=len(node.uses))
+        return Link(node.publisher.name, self.urls.publisher(publisher_id))
 
     def source_links(self, brief: Brief, numbers: tuple[int, ...]) -> tuple[Link, ...]:
         page = self.urls.brief(brief.slug)
@@ -205,6 +205,24 @@ class Views:
         )
 
     # ---- whole pages -------------------------------------------------------------------
+    def brief_page_key(self, brief: Brief) -> tuple:
+        """Everything a brief page shows that does not come from the brief itself."""
+        older, newer = self.graph.neighbours[brief.slug]
+        return (
+            brief,
+            [self.card(b) for b in (older, newer) if b],
+            [self.card(b) for b in self.graph.related[brief.slug]],
+            [self.actor_link(ref) for ref in brief.actors],
+            [self.actor_link(q.by) for q in brief.quotes if q.by],
+            [self.actor_link(ref) for e in brief.events for ref in e.actors],
+            [
+                self.place_link(name)
+                for name in (*brief.places, *(p for e in brief.events for p in e.places))
+            ],
+            [self.topic_link(name) for name in brief.topics],
+            [self.publisher_link(source) for source in brief.sources],
+        )
+
     def brief_page(self, brief: Brief) -> dict:
         older, newer = self.graph.neighbours[brief.slug]
         body_quotes = {q.anchor for q in brief.quotes if q.line == 0}
@@ -263,7 +281,7 @@ class Views:
         nodes = sorted(
             self.graph.actors.values(), key=lambda n: (n.actor.name.casefold(), n.actor.id)
         )
-        return [self.actor_link(n.actor.id) for n in nodes]
+        return [self.counted_actor(n) for n in nodes]
 
     def publishers_index(self) -> list[Link]:
         nodes = sorted(
@@ -288,7 +306,11 @@ class Views:
         nodes = sorted(
             self.graph.actors.values(), key=lambda n: (-len(n.briefs), n.actor.name.casefold())
         )
-        return [self.actor_link(n.actor.id) for n in nodes[:limit]]
+        return [self.counted_actor(n) for n in nodes[:limit]]
+
+    def counted_actor(self, node: ActorNode) -> Link:
+        """An actor's link with how many briefs name them (for indexes)."""
+        return Link(node.actor.name, self.urls.actor(node.actor.id), count=len(node.briefs))
 
 
 _CITE_ATTRIBUTES = re.compile(
