@@ -116,8 +116,9 @@ class _BriefReader:
         takeaways = self._takeaways(rendered.takeaways, raw_takeaways, sink, body_line)
         events = self._event_citations(events, sink)
         self._check_uncited(sources, sink, events, quotes)
-        passages = dict(((n, k), text) for n, k, text in rendered.passages)
-        citations = tuple(Citation(n, k, passages.get((n, k), "")) for n, k in sink.made)
+        texts: dict[str, int] = {"": 0}
+        where = {(n, k): texts.setdefault(text, len(texts)) for n, k, text in rendered.passages}
+        citations = tuple(Citation(n, k, where.get((n, k), 0)) for n, k in sink.made)
         return Brief(
             path=reader.path,
             slug=slug,
@@ -135,6 +136,7 @@ class _BriefReader:
             quotes=quotes,
             takeaways=takeaways,
             citations=citations,
+            passages=tuple(texts),
             words=rendered.words,
             digest=digest,
         )

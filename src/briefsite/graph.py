@@ -141,7 +141,7 @@ def _add_brief(graph: Graph, brief: Brief) -> None:
 def _add_sources(graph: Graph, brief: Brief) -> None:
     passages: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for citation in brief.citations:
-        passages[citation.number].append((citation.anchor, citation.passage))
+        passages[citation.number].append((citation.anchor, brief.passages[citation.passage]))
     for source in brief.sources:
         use = SourceUse(brief, source, passages.get(source.number, []))
         publisher_id = graph.publisher_id(source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class FastRepr:
@@ -99,13 +100,16 @@ class Takeaway(FastRepr):
     anchor: str = ""
 
 
-@dataclass(frozen=True, repr=False)
-class Citation(FastRepr):
-    """One link citing a source: `cite-<number>-<k>` on the brief page, in a passage."""
+class Citation(NamedTuple):
+    """One link citing a source: `cite-<number>-<k>` on the brief page.
+
+    `passage` indexes the brief's `passages` (one text per cited paragraph, shared by the
+    citations in it). A tuple, not a dataclass: a big site has hundreds of thousands.
+    """
 
     number: int
     k: int
-    passage: str
+    passage: int
 
     @property
     def anchor(self) -> str:
@@ -136,6 +140,7 @@ class Brief:
     quotes: tuple[Quote, ...] = ()
     takeaways: tuple[Takeaway, ...] = ()
     citations: tuple[Citation, ...] = ()
+    passages: tuple[str, ...] = ()
     words: int = 0
     digest: str = ""
 

@@ -140,7 +140,7 @@ class Views:
         backlinks: dict[int, list[Link]] = {}
         for citation in brief.citations:
             backlinks.setdefault(citation.number, []).append(
-                Link(str(citation.k), f"{page}#{citation.anchor}", citation.passage)
+                Link(str(citation.k), f"{page}#{citation.anchor}", brief.passages[citation.passage])
             )
         return [
             SourceView(
