@@ -3,8 +3,8 @@
 `parse_html` turns a page into a small element tree on top of `html.parser.HTMLParser`
 (the tokenizing is the standard library's; this module only keeps track of open elements)
 and collects what the tests need: every element with an `id`, every `href`/`src`, and every
-`<a>` with its attributes and text. `check_links` follows every internal link of every HTML
-file of an output directory and returns the problems it finds as readable strings.
+`<a>` with its attributes and text. `check_links` runs briefsite's own link checker
+(`briefsite.linkcheck`) over an output directory and returns its problems as strings.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+
+from briefsite.linkcheck import check_html_links
 
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
@@ -165,78 +166,15 @@ def parse_file(path: Path) -> Document:
     return parse_html(path.read_text(encoding="utf-8"))
 
 
-def page_url(output_dir: Path, file: Path, base_path: str) -> str:
-    """The URL path a file of the output is served at (`briefs/x/index.html` -> `/p/briefs/x/`)."""
-    rel = file.relative_to(output_dir).as_posix()
-    if rel == "index.html":
-        rel = ""
-    elif rel.endswith("/index.html"):
-        rel = rel[: -len("index.html")]
-    return base_path + rel
-
-
-def resolve_target(output_dir: Path, path: str, base_path: str) -> tuple[Path | None, str | None]:
-    """The file an internal URL path is served from, or None and the reason it is not."""
-    if not path.startswith(base_path):
-        return None, f"outside the base path {base_path}"
-    rel = unquote(path[len(base_path) :])
-    parts = [p for p in rel.split("/") if p]
-    if any(p in (".", "..") for p in parts):
-        return None, "escapes the output directory"
-    target = output_dir.joinpath(*parts)
-    if path.endswith("/") or not parts:
-        target = target / "index.html"
-    elif target.is_dir():
-        return None, "names a directory without a trailing slash"
-    if not target.is_file():
-        return None, "target does not exist"
-    return target, None
-
-
 def check_links(output_dir: Path, base_path: str, origin: str | None = None) -> list[str]:
     """Follow every internal href/src of every HTML file in `output_dir`; return the problems.
 
-    `base_path` is the path of the site's `base_url` (`/desk/`). A URL is internal when it
-    has no scheme (root-relative, relative or a bare `#fragment`), or when it is absolute and
-    starts with `origin` + `base_path` (e.g. `https://example.org/desk/`), if `origin` is
-    given; other absolute URLs are external, even on the same host. Reported: internal targets
-    outside `base_path` or missing from the output, `#fragment`s that are no id on the
-    target HTML page, and ids used twice on one page.
+    The checker is `briefsite.linkcheck` (the one `briefsite check` runs). `base_path` is the
+    path of the site's `base_url` (`/desk/`). A URL is internal when it has no scheme
+    (root-relative, relative or a bare `#fragment`), or when it is absolute and starts with
+    `origin` + `base_path`, if `origin` is given; other absolute URLs are external, even on
+    the same host. Reported: internal targets outside `base_path` or missing from the output,
+    `#fragment`s that are no id on the target HTML page, ids used twice on one page and
+    images without alt text.
     """
-    output_dir = Path(output_dir)
-    if not base_path.endswith("/"):
-        base_path += "/"
-    problems: list[str] = []
-    docs: dict[Path, Document] = {}
-
-    def document(path: Path) -> Document:
-        if path not in docs:
-            docs[path] = parse_file(path)
-        return docs[path]
-
-    origin = origin.rstrip("/") if origin else None
-    for file in sorted(output_dir.rglob("*.html")):
-        rel = file.relative_to(output_dir).as_posix()
-        doc = document(file)
-        for ident in doc.duplicate_ids():
-            lines = ", ".join(str(e.line) for e in doc.ids[ident])
-            problems.append(f"{rel}: duplicate id {ident!r} (lines {lines})")
-        here = "http://site.invalid" + page_url(output_dir, file, base_path)
-        for ref in doc.urls:
-            url = ref.url.strip()
-            where = f"{rel}:{ref.element.line}: <{ref.element.tag} {ref.attr}={ref.url!r}>"
-            if origin and url.startswith(origin + base_path):
-                url = url[len(origin) :]
-            parts = urlsplit(url)
-            if parts.scheme or parts.netloc or not url:
-                continue
-            absolute = urlsplit(urljoin(here, url))
-            target, reason = resolve_target(output_dir, absolute.path, base_path)
-            if target is None:
-                problems.append(f"{where}: {reason}")
-                continue
-            fragment = unquote(absolute.fragment)
-            if fragment and target.suffix == ".html" and fragment not in document(target).ids:
-                target_rel = target.relative_to(output_dir).as_posix()
-                problems.append(f"{where}: no id {fragment!r} on {target_rel}")
-    return problems
+    return [problem.format() for problem in check_html_links(Path(output_dir), base_path, origin)]

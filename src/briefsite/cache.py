@@ -64,6 +64,8 @@ class BuildState:
     live_id: tuple[int, int] | None = None
     spare_id: tuple[int, int] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    search_key: str = ""
+    search_files: dict[str, str] | None = None
 
 
 class _Unpickler(pickle.Unpickler):

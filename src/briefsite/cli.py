@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from briefsite import __version__
@@ -84,6 +86,16 @@ def make_parser() -> argparse.ArgumentParser:
         help="port to listen on; 0 picks a free one (default: 8000)",
     )
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    check_cmd = commands.add_parser(
+        "check",
+        help="build into a temporary directory and check the result",
+        description="Build the site into a temporary directory (the output and the build "
+        "cache are not touched) and check it: every internal link and #fragment resolves, no "
+        "id is used twice on a page, every image has alt text, the feeds and the sitemap "
+        "parse. Each problem names the page and the source file it came from. Exit codes: "
+        "0 no problem, 1 content errors or problems in the output, 2 usage errors.",
+    )
+    _site_options(check_cmd)
     clean_cmd = commands.add_parser(
         "clean",
         help="remove the build cache (.briefsite-cache/)",
@@ -137,6 +149,29 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_CONTENT
 
 
+def run_check(args: argparse.Namespace) -> int:
+    from briefsite.linkcheck import check_site
+
+    terminal = Terminal(sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="briefsite-check-") as temporary:
+        output = Path(temporary) / "site"
+        options = replace(options_from(args, output=output), use_cache=False)
+        result = build(options, None if args.quiet else terminal.progress)
+        report_build(result, terminal, output, quiet=True)
+        if not result.ok:
+            return EXIT_CONTENT
+        problems = check_site(output, result.base_url, result.sources)
+    for problem in problems:
+        terminal.error_line(problem.format())
+    if problems:
+        terminal.error_line(f"check failed: {len(problems)} problem(s) in the built site")
+        return EXIT_CONTENT
+    if not args.quiet:
+        search = "with" if result.indexed else "without"
+        terminal.info(f"checked {result.pages} files ({search} a search index): no problems")
+    return EXIT_OK
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from briefsite.serve import serve_site
 
@@ -164,5 +199,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.site / "content").is_dir():
         print(f"briefsite: error: no content/ folder in {args.site.resolve()}", file=sys.stderr)
         return EXIT_USAGE
-    handlers = {"build": run_build, "serve": run_serve, "clean": run_clean}
+    handlers = {"build": run_build, "serve": run_serve, "check": run_check, "clean": run_clean}
     return handlers[args.command](args)

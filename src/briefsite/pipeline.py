@@ -14,11 +14,13 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
 from briefsite import __version__
+from briefsite.assets import fingerprint_assets
 from briefsite.briefs import BriefContext, read_brief
 from briefsite.cache import (
     CACHE_DIR,
@@ -46,6 +48,7 @@ from briefsite.output import (
 from briefsite.parallel import default_jobs, map_in_order
 from briefsite.registry import Registry, load_registry
 from briefsite.render import PageSpec, SiteRenderer, make_environment, theme_dir
+from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
 
@@ -64,6 +67,7 @@ class BuildOptions:
     base_url: str | None = None
     jobs: int = 0
     use_cache: bool = True
+    search: bool = True
 
     @property
     def output_dir(self) -> Path:
@@ -97,6 +101,9 @@ class BuildResult:
     parsed: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    base_url: str = ""
+    indexed: bool = False
 
 
 class Builder:
@@ -111,6 +118,10 @@ class Builder:
         self.state_file = state_path(options.cache_dir, options.output_dir)
         self.sources_loaded = not options.use_cache
         self.sources_changed = False
+        self.pagefind = find_pagefind() if options.search else None
+        self.pagefind_version = pagefind_version(self.pagefind) if self.pagefind else ""
+        if options.search and self.pagefind is None:
+            self.notes.append(MISSING_NOTE)
         if options.use_cache:
             saved, warning = load_state(self.state_file)
             self.state = saved or self.state
@@ -139,14 +150,23 @@ class Builder:
         site, parsed = self._load(config, registry, brief_paths, diags)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
+        assets, statics = fingerprint_assets(self._static_files(static), theme_static_names())
+        search = self.pagefind is not None
         try:
-            renderer = SiteRenderer(config, site.graph, site.urls, env, {})
-            files, rendered = self._render(renderer.pages(), render_key)
+            renderer = SiteRenderer(config, site.graph, site.urls, env, assets, search)
+            specs = renderer.pages()
+            files, rendered = self._render(specs, _digest(f"{render_key}{assets!r}".encode()))
         except jinja2.TemplateError as exc:
             path, line = template_location(exc, options.site)
             diags.error(path, line, f"template error: {exc.message or exc}")
             return self._failed(diags, start, parsed)
-        files.update(self._static_files(static))
+        files.update(statics)
+        if search:
+            try:
+                files.update(self._search_index(files, config.language))
+            except SearchError as exc:
+                diags.error("(search)", 0, str(exc))
+                return self._failed(diags, start, parsed)
         try:
             report = self._write(files)
         except OutputError as exc:
@@ -157,6 +177,9 @@ class Builder:
         self._save(with_sources=True)
         result = self._result(self.state.diagnostics, True, report, start, parsed, rendered)
         result.pages = len(files)
+        result.sources = page_sources(specs, static, assets, options.site)
+        result.base_url = config.base_url
+        result.indexed = search
         return result
 
     def _unchanged(self, inputs_key: str) -> bool:
@@ -277,10 +300,33 @@ class Builder:
         self.state.statics = statics
         return files
 
+    def _search_index(self, files: dict[str, OutputFile], language: str) -> dict[str, OutputFile]:
+        """The Pagefind bundle for these pages; the last one again if no HTML page changed."""
+        assert self.pagefind is not None
+        pages = {rel: f for rel, f in sorted(files.items()) if rel.endswith(".html")}
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(f"{self.pagefind_version}\0{language}\n".encode())
+        for rel, file in pages.items():
+            hasher.update(f"{rel}\0{file.digest}\n".encode())
+        key = hasher.hexdigest()
+        state, live = self.state, self.state.live or {}
+        known = state.search_files
+        if key == state.search_key and known and all(live.get(p) == d for p, d in known.items()):
+            return {rel: OutputFile(digest) for rel, digest in known.items()}
+        output = self.options.output_dir
+        readers = {rel: partial(_file_bytes, file, output / rel) for rel, file in pages.items()}
+        bundle = {
+            rel: OutputFile(digest_bytes(data), data)
+            for rel, data in build_index(self.pagefind, readers, language).items()
+        }
+        state.search_key, state.search_files = key, {rel: f.digest for rel, f in bundle.items()}
+        return bundle
+
     def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
         """Everything every page depends on besides its own data."""
         hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(f"{__version__}\0{config!r}\0{self.options.drafts}".encode())
+        search = self.pagefind is not None
+        hasher.update(f"{__version__}\0{config!r}\0{self.options.drafts}\0{search}".encode())
         assert isinstance(env.loader, jinja2.FileSystemLoader)
         for folder in env.loader.searchpath:
             for path in sorted(Path(folder).rglob("*")):
@@ -359,6 +405,31 @@ def static_files(root: Path, diags: Diagnostics) -> list[tuple[str, Path]]:
         for path in find_files(base, folder, ("",), diags):
             files[path.relative_to(base / folder).as_posix()] = path
     return sorted(files.items())
+
+
+def theme_static_names() -> set[str]:
+    """The output paths of the theme's own static files (overridable, fingerprinted)."""
+    folder = theme_dir() / "static"
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def page_sources(
+    specs: list[PageSpec], static: list[tuple[str, Path]], assets: dict[str, str], site: Path
+) -> dict[str, str]:
+    """Output path -> the source it was made from (a brief, an actor file, a template...)."""
+    sources = {spec.path: spec.source for spec in specs}
+    for rel, path in static:
+        inside = path.is_relative_to(site)
+        shown = path.relative_to(site).as_posix() if inside else f"(theme) static/{rel}"
+        sources[assets.get(rel, rel)] = shown
+    return sources
+
+
+def _file_bytes(file: OutputFile, live: Path) -> bytes:
+    """The bytes of an output file: rendered, copied from a source, or held by the live tree."""
+    if file.data is not None:
+        return file.data
+    return (file.source or live).read_bytes()
 
 
 def finish(diags: Diagnostics, strict: bool) -> list[Diagnostic]:

@@ -15,12 +15,15 @@ import jinja2
 
 from briefsite import __version__
 from briefsite.config import SiteConfig
-from briefsite.graph import Graph
+from briefsite.graph import ActorNode, Graph
+from briefsite.metadata import Metadata, json_script
+from briefsite.model import Brief
 from briefsite.urls import Urls
 from briefsite.views import Views
 
 HOME_LIMIT = 10
 FEED_LIMIT = 50
+CONFIG_SOURCE = "content/site.yml"
 SECTIONS = ("briefs", "actors", "sources", "timeline", "quotes", "takeaways", "topics", "places")
 
 
@@ -37,6 +40,7 @@ class PageSpec:
     context: Callable[[], dict]
     produce: Callable[[dict], bytes]
     key: Callable[[], object] | None = None
+    source: str = ""
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -95,19 +99,24 @@ class SiteRenderer:
         urls: Urls,
         env: jinja2.Environment,
         assets: dict[str, str],
+        search: bool = False,
     ) -> None:
         self.config = config
         self.graph = graph
         self.urls = urls
         self.env = env
         self.views = Views(graph, urls)
+        self.meta = Metadata(config, graph, urls)
         self.assets = assets
+        self.search = search
+        sections = (*SECTIONS, "search") if search else SECTIONS
         self.globals = {
             "site": config,
             "urls": urls,
-            "nav": [(name, urls.section(name)) for name in SECTIONS],
+            "nav": [(name, urls.section(name)) for name in sections],
             "asset": self.asset,
             "generator": f"briefsite {__version__}",
+            "search_url": urls.section("search") if search else None,
         }
 
     def asset(self, name: str) -> str:
@@ -127,12 +136,14 @@ class SiteRenderer:
                     "takeaways": [v.takeaway(t, b) for t, b in g.takeaways[:HOME_LIMIT]],
                     "actors": v.most_active(),
                 },
+                meta=lambda: {"jsonld": [json_script(self.meta.website())]},
             ),
             self._html(
                 u.section("briefs"),
                 "briefs.html",
                 "All briefs",
                 lambda: {"groups": v.archive(), "count": len(g.briefs)},
+                f"Every brief of {self.config.title}, newest first.",
             ),
         ]
         specs += [
@@ -142,7 +153,9 @@ class SiteRenderer:
                 b.title,
                 partial(v.brief_page, b),
                 b.summary,
-                partial(v.brief_page_key, b),
+                key=partial(v.brief_page_key, b),
+                source=b.path,
+                meta=partial(self._brief_meta, b),
             )
             for b in g.briefs
         ]
@@ -157,7 +170,9 @@ class SiteRenderer:
                 "actor.html",
                 n.actor.name,
                 partial(v.actor_page, n),
-                n.actor.role or "",
+                f"{n.actor.name}: {n.actor.role}" if n.actor.role else "",
+                source=n.actor.path or _first_brief_path(n.briefs),
+                meta=partial(self._actor_meta, n),
             )
             for n in g.actors.values()
         ]
@@ -178,6 +193,7 @@ class SiteRenderer:
                 "publisher.html",
                 n.publisher.name,
                 partial(v.publisher_page, n),
+                source=n.publisher.path or _first_brief_path([use.brief for use in n.uses]),
             )
             for n in g.publishers.values()
         ]
@@ -193,6 +209,7 @@ class SiteRenderer:
                 "quotes.html",
                 "Quotes",
                 lambda: {"quotes": [v.quote(q, b) for q, b in g.quotes]},
+                meta=lambda: {"jsonld": [json_script(self.meta.quotes_page())]},
             ),
             self._html(
                 u.section("takeaways"),
@@ -211,17 +228,58 @@ class SiteRenderer:
                 )
             )
             specs += [
-                self._html(url(n.slug), "term.html", n.name, partial(_term_context, v, n, kind))
+                self._html(
+                    url(n.slug),
+                    "term.html",
+                    n.name,
+                    partial(_term_context, v, n, kind),
+                    f"Briefs on {n.name}.",
+                    source=_first_brief_path(n.briefs),
+                )
                 for n in terms.values()
             ]
-        specs.append(self._html(u.file("404.html"), "404.html", "Not found", dict))
+        if self.search:
+            specs.append(
+                self._html(u.section("search"), "search.html", "Search", dict, indexed=False)
+            )
+        specs.append(self._html(u.file("404.html"), "404.html", "Not found", dict, indexed=False))
         html_urls = [spec.url for spec in specs if spec.path.endswith("index.html")]
+        feed_source = self._template_source("feed.xml")
         specs += [
-            PageSpec("feed.xml", "", self._feed_context, self.atom_feed),
-            PageSpec("feed.json", "", self._feed_context, self.json_feed),
-            PageSpec("sitemap.xml", "", partial(self._sitemap_context, html_urls), self.sitemap),
+            PageSpec("feed.xml", "", self._feed_context, self.atom_feed, source=feed_source),
+            PageSpec("feed.json", "", self._feed_context, self.json_feed, source="content/briefs"),
+            PageSpec(
+                "sitemap.xml",
+                "",
+                partial(self._sitemap_context, html_urls),
+                self.sitemap,
+                source=self._template_source("sitemap.xml"),
+            ),
+            PageSpec("robots.txt", "", self._robots_context, self.robots, source=CONFIG_SOURCE),
         ]
         return specs
+
+    def _brief_meta(self, brief: Brief) -> dict:
+        return {
+            "jsonld": [json_script(self.meta.brief(brief))],
+            "og_type": "article",
+            "published": brief.date,
+            "modified": brief.updated or brief.date,
+            "section": brief.topics[0] if brief.topics else "",
+            "tags": list(brief.topics),
+        }
+
+    def _actor_meta(self, node: ActorNode) -> dict:
+        return {
+            "jsonld": [json_script(self.meta.actor_page(node))],
+            "og_type": "profile" if node.actor.kind == "person" else "website",
+        }
+
+    def _template_source(self, template: str) -> str:
+        """Where a template comes from: the site's `templates/`, or the built-in theme."""
+        if (self.config.root / "templates" / template).is_file():
+            return f"templates/{template}"
+        return f"(theme) templates/{template}"
 
     def _html(
         self,
@@ -230,7 +288,11 @@ class SiteRenderer:
         title: str,
         context: Callable[[], dict],
         description: str = "",
+        *,
         key: Callable[[], object] | None = None,
+        source: str = "",
+        meta: Callable[[], dict] | None = None,
+        indexed: bool = True,
     ) -> PageSpec:
         """A page through `template`; `key`, if given, stands for its context in fingerprints.
 
@@ -240,15 +302,23 @@ class SiteRenderer:
             "title": title,
             "url": url,
             "canonical": self.urls.absolute(url),
-            "description": description or self.config.description,
+            "description": description or self.config.description or title or self.config.title,
             "template": template,
+            "indexed": indexed,
+            "og_type": "website",
+            "jsonld": [],
+            "published": None,
+            "modified": None,
+            "section": "",
+            "tags": [],
         }
         return PageSpec(
             self.urls.output_path(url),
             url,
-            lambda: {"page": page, **context()},
+            lambda: {"page": {**page, **(meta() if meta else {})}, **context()},
             partial(self._render, template),
-            (lambda: (page, key())) if key else None,
+            key=(lambda: (page, meta() if meta else None, key())) if key else None,
+            source=source or self._template_source(template),
         )
 
     def _render(self, template: str, context: dict) -> bytes:
@@ -315,6 +385,18 @@ class SiteRenderer:
     def sitemap(self, context: dict) -> bytes:
         """Every HTML page but the 404, with absolute URLs."""
         return self.env.get_template("sitemap.xml").render(**context).encode("utf-8")
+
+    def _robots_context(self) -> dict:
+        return {"sitemap": self.urls.absolute(self.urls.file("sitemap.xml"))}
+
+    def robots(self, context: dict) -> bytes:
+        """`robots.txt`: everything may be crawled; the sitemap's absolute URL."""
+        return f"User-agent: *\nAllow: /\n\nSitemap: {context['sitemap']}\n".encode()
+
+
+def _first_brief_path(briefs: list[Brief]) -> str:
+    """The file of the oldest brief in a list (what a page made from briefs comes from)."""
+    return min((b.path for b in briefs), default="content/briefs")
 
 
 def _terms_context(views: Views, terms: dict, url: Callable[[str], str], kind: str) -> dict:

@@ -1,0 +1,194 @@
+"""Search: the Pagefind index built with the site, the /search/ page, and a browser using it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import FULL_SITE, build_ok, copy_site
+from htmlcheck import check_links, parse_file
+
+import briefsite.pipeline as pipeline
+from briefsite.output import scan_manifest
+from briefsite.pipeline import Builder, BuildOptions
+from briefsite.search import find_pagefind
+
+needs_pagefind = pytest.mark.skipif(find_pagefind() is None, reason="pagefind is not installed")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@needs_pagefind
+def test_index_and_search_page_are_built(full_output: Path) -> None:
+    bundle = full_output / "pagefind"
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (bundle / name).is_file(), name
+    assert list((bundle / "fragment").iterdir())
+    page = parse_file(full_output / "search" / "index.html")
+    scripts = [s.attrs.get("src") for s in page.root.find_all("script")]
+    assert "/desk/pagefind/pagefind-ui.js" in scripts
+    assert page.main.attrs.get("data-pagefind-body") is None  # the search page is not indexed
+    home = parse_file(full_output / "index.html")
+    nav = [a.attrs["href"] for a in home.root.find("nav").find_all("a")]
+    assert "/desk/search/" in nav
+    assert check_links(full_output, "/desk/", origin="https://example.org") == []
+
+
+@needs_pagefind
+def test_chrome_is_excluded_from_the_index(full_output: Path) -> None:
+    brief = parse_file(full_output / "briefs" / "grain-corridor-talks" / "index.html")
+    assert "data-pagefind-body" in brief.main.attrs
+    assert "data-pagefind-ignore" in brief.root.find("header").attrs
+    footer = brief.root.find("footer", cls="site-footer")  # the fixture overrides it
+    assert footer is not None and not footer.inside("main")  # so outside the indexed body
+    theme_footer = (Path(__file__).parents[1] / "templates/partials/footer.html").read_text()
+    assert '<footer class="site-footer" data-pagefind-ignore>' in theme_footer
+    assert "data-pagefind-ignore" in brief.main.find("nav", cls="pager").attrs
+    not_found = parse_file(full_output / "404.html")
+    assert "data-pagefind-body" not in not_found.main.attrs
+
+
+def test_search_is_optional(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without Pagefind the site builds (and checks) without search, with a note."""
+    monkeypatch.setattr(pipeline, "find_pagefind", lambda: None)
+    result = pipeline.build(BuildOptions(FULL_SITE, tmp_path / "out", use_cache=False))
+    assert result.ok
+    assert any("Pagefind is not installed" in note for note in result.notes)
+    out = tmp_path / "out"
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
+    assert "/desk/search/" not in (out / "index.html").read_text(encoding="utf-8")
+    assert check_links(out, "/desk/", origin="https://example.org") == []
+
+
+def tree(path: Path) -> dict[str, bytes]:
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
+
+
+@needs_pagefind
+def test_incremental_index_is_byte_identical_and_skipped_when_no_page_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    calls: list[int] = []
+    real = pipeline.build_index
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_index", counting)
+    builder = Builder(BuildOptions(site, out, use_cache=False))
+    assert builder.build().ok and len(calls) == 1
+    # a static file that is no HTML page: no new index
+    (site / "static" / "extra.txt").write_text("changed\n", encoding="utf-8")
+    assert builder.build().ok and len(calls) == 1
+    # a brief: a new index, the same bytes as a cold build's
+    brief = site / "content" / "briefs" / "2025-03-14-volunteer-network.md"
+    brief.write_text(brief.read_text() + "\nZanzibarquokka sightings.\n", encoding="utf-8")
+    result = builder.build()
+    assert result.ok and len(calls) == 2
+    assert any(p.startswith("pagefind/") for p in result.report.changed)
+    assert scan_manifest(out) == builder.state.live
+    cold = build_ok(site, tmp_path / "cold")
+    assert tree(out) == tree(cold)
+
+
+# --- the browser test --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The full fixture built with search and served under /desk/ by a plain static server."""
+    if find_pagefind() is None:
+        pytest.skip("pagefind is not installed")
+    root = tmp_path_factory.mktemp("www")
+    out = build_ok(FULL_SITE, root / "build")
+    shutil.move(out, root / "desk")
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/desk/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def search_results(url: str, query: str) -> list[tuple[str, str]]:
+    """Type `query` into the search page at `url`; the (title, href) of each result."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (tests/setup_browser.sh)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith(url.split("/desk/")[0]) else outside.append(r.url)
+                ),
+            )
+            page.goto(url + "search/")
+            box = page.locator(".pagefind-ui__search-input")
+            box.wait_for(timeout=15000)
+            box.fill(query)
+            links = page.locator(".pagefind-ui__result-link")
+            links.first.wait_for(timeout=15000)
+            found = [(a.inner_text(), a.get_attribute("href") or "") for a in links.all()]
+            assert outside == [], outside  # nothing but the site itself
+            return found
+        finally:
+            browser.close()
+
+
+def test_browser_search_finds_the_brief(served_site: str) -> None:
+    results = search_results(served_site, "Ankara readout")
+    assert results, "no results"
+    title, href = results[0]
+    assert href == "/desk/briefs/ankara-readout/", results
+    assert title
+
+
+def test_browser_search_body_words(served_site: str) -> None:
+    """Words of one brief's body lead to that brief first (never to the search page)."""
+    results = search_results(served_site, "outer anchorage")
+    hrefs = [href for _, href in results]
+    assert hrefs[0] == "/desk/briefs/volunteer-network/", results
+    assert "/desk/search/" not in hrefs
+    assert all(h.startswith("/desk/") for h in hrefs)
+
+
+def test_browser_search_under_the_preview_server(tmp_path: Path) -> None:
+    """`briefsite serve`'s server (live-reload script injected) serves a working search."""
+    from briefsite.devserver import PreviewServer
+
+    if find_pagefind() is None:
+        pytest.skip("pagefind is not installed")
+    out = build_ok(FULL_SITE, tmp_path / "out")
+    preview = PreviewServer(out, port=0, base_path="/desk/", log=lambda _: None)
+    preview.start()
+    try:
+        results = search_results(preview.url, "Ankara readout")
+    finally:
+        preview.stop()
+    assert results and results[0][1] == "/desk/briefs/ankara-readout/", results
