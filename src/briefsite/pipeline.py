@@ -96,6 +96,8 @@ class BuildResult:
     parsed: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    stages: list[tuple[str, float]] = field(default_factory=list)
+    cached: int = 0
 
 
 class Builder:
@@ -106,6 +108,8 @@ class Builder:
         self.jobs = options.jobs or default_jobs()
         self.progress = progress
         self.notes: list[str] = []
+        self.stages: list[tuple[str, float]] = []
+        self._mark = 0.0
         self.state = BuildState()
         if options.use_cache:
             saved, warning = load_state(state_path(options.cache_dir, options.output_dir))
@@ -116,7 +120,8 @@ class Builder:
     # ---- the build ------------------------------------------------------------------------
     def build(self) -> BuildResult:
         """Load, validate, render and write; write nothing unless everything is fine."""
-        start = time.perf_counter()
+        start = self._mark = time.perf_counter()
+        self.stages = []
         options, diags = self.options, Diagnostics()
         problem = check_output_dir(options.output_dir, options.site)
         if problem:
@@ -129,9 +134,11 @@ class Builder:
         env = make_environment(options.site)
         render_key = self._render_key(config, env)
         inputs_key = _stat_key(options, brief_paths, static, render_key)
+        self._stage("scan")
         if not diags.items and self._unchanged(inputs_key):
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
         site, parsed = self._load(config, registry, brief_paths, diags)
+        self._stage("read")
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
         try:
@@ -142,17 +149,34 @@ class Builder:
             diags.error(path, line, f"template error: {exc.message or exc}")
             return self._failed(diags, start, parsed)
         files.update(self._static_files(static))
+        self._stage("render")
         try:
             report = self._write(files)
         except OutputError as exc:
             diags.error(options.output_dir.as_posix(), 0, str(exc))
             return self._failed(diags, start, parsed)
+        self._stage("write")
         self.state.inputs_key = inputs_key
         self.state.diagnostics = finish(diags, options.strict)
         self._save()
         result = self._result(self.state.diagnostics, True, report, start, parsed, rendered)
         result.pages = len(files)
         return result
+
+    def _stage(self, name: str) -> None:
+        """Record how long the stage that just ended took (for `--verbose`)."""
+        now = time.perf_counter()
+        self.stages.append((name, now - self._mark))
+        self._mark = now
+
+    def load(self) -> tuple[Site, list[Diagnostic]]:
+        """Load and resolve the site without rendering or writing (for `briefsite list`)."""
+        diags = Diagnostics()
+        config = load_config(self.options.site, diags, self.options.base_url)
+        registry = load_registry(self.options.site, diags)
+        paths = find_files(self.options.site, "content/briefs", BRIEF_SUFFIXES, diags)
+        site, _ = self._load(config, registry, paths, diags)
+        return site, finish(diags, self.options.strict)
 
     def _unchanged(self, inputs_key: str) -> bool:
         """Nothing read or written has changed since the last build (the no-change rebuild)."""
@@ -329,6 +353,8 @@ class Builder:
             parsed,
             time.perf_counter() - start,
             notes,
+            list(self.stages),
+            len(self.state.sources) - parsed,
         )
 
 
