@@ -83,5 +83,7 @@ def test_month_bars_fill_gaps_and_limit() -> None:
         ("Feb 2025", 2, 100.0),
     ]
     assert [b.label for b in month_bars(dates, limit=2)] == ["Jan 2025", "Feb 2025"]
+    years = [dt.datetime(2020, 1, 1), dt.datetime(2025, 1, 1)]
+    assert len(month_bars(years)) == 12  # an actor's chart shows the latest year
     assert month_bars(dates, anchors=True)[0].url == "#m-2024-11"
     assert month_bars([]) == []

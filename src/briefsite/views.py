@@ -16,7 +16,7 @@ from briefsite.slugs import slugify
 from briefsite.urls import Urls
 
 TIMELINE_FILTERS = 12
-CHART_MONTHS = 24
+CHART_MONTHS = 12
 
 
 @dataclass(frozen=True)
