@@ -41,7 +41,25 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes to use (default: all cores)",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    _verbosity(parser)
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    loudness.add_argument(
+        "--verbose", "-v", action="store_true", help="also print timings and cache use"
+    )
+
+
+def _site_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site root (default: the current directory)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -101,21 +119,74 @@ def make_parser() -> argparse.ArgumentParser:
         help="remove the build cache (.briefsite-cache/)",
         description="Remove the build cache of a site.",
     )
-    clean_cmd.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site root (default: the current directory)",
-    )
+    _site_root(clean_cmd)
+    _authoring_commands(commands)
     return parser
 
 
-def report_build(result: BuildResult, terminal: Terminal, output: Path, quiet: bool) -> None:
-    """Print diagnostics, notes and a summary of a build."""
+def _authoring_commands(commands: argparse._SubParsersAction) -> None:
+    from briefsite.authoring import LISTABLE, parse_date
+    from briefsite.registry import ACTOR_KINDS
+
+    new_cmd = commands.add_parser(
+        "new",
+        help="write a new brief or actor file from a skeleton",
+        description="Write a skeleton file under content/. Never overwrites a file.",
+    )
+    kinds = new_cmd.add_subparsers(dest="kind_of_new", metavar="WHAT", required=True)
+    brief = kinds.add_parser(
+        "brief",
+        help="content/briefs/<date>-<slug>.md, a draft",
+        description="Write content/briefs/<date>-<slug>.md: a draft brief that builds "
+        "cleanly, dated today in the site's timezone, with a slug no other brief uses.",
+    )
+    brief.add_argument("title", help="the brief's title")
+    brief.add_argument("--actors", nargs="+", default=[], metavar="NAME", help="actors named")
+    brief.add_argument(
+        "--date", type=parse_date, metavar="YYYY-MM-DD", help="the brief's date (default: today)"
+    )
+    actor = kinds.add_parser(
+        "actor",
+        help="content/actors/<id>.md, a registry entry",
+        description="Write content/actors/<id>.md, the id being the name slugified.",
+    )
+    actor.add_argument("name", help="the actor's name")
+    actor.add_argument("--kind", choices=ACTOR_KINDS, help="person, state, organization or group")
+    for sub in (brief, actor):
+        _site_root(sub)
+        _verbosity(sub)
+    list_cmd = commands.add_parser(
+        "list",
+        help="list the actors, sources, topics or places the site knows, with counts",
+        description="List what the site's briefs name, most used first.",
+    )
+    list_cmd.add_argument("what", choices=LISTABLE)
+    list_cmd.add_argument("--drafts", action="store_true", help="count drafts too")
+    _site_root(list_cmd)
+
+
+def report_build(
+    result: BuildResult,
+    terminal: Terminal,
+    output: Path,
+    quiet: bool,
+    site: Path | None = None,
+    verbose: bool = False,
+) -> None:
+    """Print diagnostics (with source excerpts when `site` is given), notes and a summary."""
     for note in result.notes:
         terminal.warning_line(f"warning: {note}")
-    terminal.diagnostics(result.diagnostics)
+    terminal.diagnostics(result.diagnostics, site)
+    if verbose:
+        for stage, seconds in result.stages:
+            terminal.detail(f"  {stage:<7} {seconds * 1000:8.1f} ms")
+        if result.ok and "read" not in dict(result.stages):
+            terminal.detail("  cache: nothing changed since the last build; nothing to do")
+        elif result.ok:
+            terminal.detail(
+                f"  cache: {result.cached} briefs reused, {result.parsed} read; "
+                f"{result.rendered} pages rendered, {result.pages - result.rendered} files reused"
+            )
     if not result.ok:
         terminal.error_line("build failed: the output was left as it was")
     elif not quiet:
@@ -145,7 +216,7 @@ def run_build(args: argparse.Namespace) -> int:
     terminal = Terminal(sys.stderr)
     options = options_from(args)
     result = build(options, None if args.quiet else terminal.progress)
-    report_build(result, terminal, options.output_dir, args.quiet)
+    report_build(result, terminal, options.output_dir, args.quiet, options.site, args.verbose)
     return EXIT_OK if result.ok else EXIT_CONTENT
 
 
@@ -199,5 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.site / "content").is_dir():
         print(f"briefsite: error: no content/ folder in {args.site.resolve()}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command in ("new", "list"):
+        from briefsite import authoring
+
+        return authoring.run_new(args) if args.command == "new" else authoring.run_list(args)
     handlers = {"build": run_build, "serve": run_serve, "check": run_check, "clean": run_clean}
     return handlers[args.command](args)

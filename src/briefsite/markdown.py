@@ -65,16 +65,18 @@ class CitationSink:
         return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
     def _link(self, number: int) -> str:
+        """One citation link; `data-source` repeats the title for the theme's CSS tooltip."""
         title = html.escape(self.source_titles[number])
         href = f"{self.page_url}#source-{number}"
+        tip = f'title="{title}" data-source="{title}"'
         if not self.with_ids:
-            return f'<a href="{href}" title="{title}">{number}</a>'
+            return f'<a href="{href}" {tip}>{number}</a>'
         k = self._counts.get(number, 0) + 1
         self._counts[number] = k
         self.made.append((number, k))
         return (
             f'<a href="{href}" id="cite-{number}-{k}" role="doc-noteref" '
-            f'aria-describedby="source-{number}" title="{title}">{number}</a>'
+            f'aria-describedby="source-{number}" {tip}>{number}</a>'
         )
 
 

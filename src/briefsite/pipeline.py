@@ -104,6 +104,8 @@ class BuildResult:
     sources: dict[str, str] = field(default_factory=dict)
     base_url: str = ""
     indexed: bool = False
+    stages: list[tuple[str, float]] = field(default_factory=list)
+    cached: int = 0
 
 
 class Builder:
@@ -114,6 +116,8 @@ class Builder:
         self.jobs = options.jobs or default_jobs()
         self.progress = progress
         self.notes: list[str] = []
+        self.stages: list[tuple[str, float]] = []
+        self._mark = 0.0
         self.state = BuildState()
         self.state_file = state_path(options.cache_dir, options.output_dir)
         self.sources_loaded = not options.use_cache
@@ -132,7 +136,8 @@ class Builder:
     # ---- the build ------------------------------------------------------------------------
     def build(self) -> BuildResult:
         """Load, validate, render and write; write nothing unless everything is fine."""
-        start = time.perf_counter()
+        start = self._mark = time.perf_counter()
+        self.stages = []
         options, diags = self.options, Diagnostics()
         problem = check_output_dir(options.output_dir, options.site)
         if problem:
@@ -145,9 +150,11 @@ class Builder:
         env = make_environment(options.site)
         render_key = self._render_key(config, env)
         inputs_key = _stat_key(options, brief_paths, static, render_key)
+        self._stage("scan")
         if not diags.items and self._unchanged(inputs_key):
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
         site, parsed = self._load(config, registry, brief_paths, diags)
+        self._stage("read")
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
         assets, statics = fingerprint_assets(self._static_files(static), theme_static_names())
@@ -167,11 +174,13 @@ class Builder:
             except SearchError as exc:
                 diags.error("(search)", 0, str(exc))
                 return self._failed(diags, start, parsed)
+        self._stage("render")
         try:
             report = self._write(files)
         except OutputError as exc:
             diags.error(options.output_dir.as_posix(), 0, str(exc))
             return self._failed(diags, start, parsed)
+        self._stage("write")
         self.state.inputs_key = inputs_key
         self.state.diagnostics = finish(diags, options.strict)
         self._save(with_sources=True)
@@ -181,6 +190,21 @@ class Builder:
         result.base_url = config.base_url
         result.indexed = search
         return result
+
+    def _stage(self, name: str) -> None:
+        """Record how long the stage that just ended took (for `--verbose`)."""
+        now = time.perf_counter()
+        self.stages.append((name, now - self._mark))
+        self._mark = now
+
+    def load(self) -> tuple[Site, list[Diagnostic]]:
+        """Load and resolve the site without rendering or writing (for `briefsite list`)."""
+        diags = Diagnostics()
+        config = load_config(self.options.site, diags, self.options.base_url)
+        registry = load_registry(self.options.site, diags)
+        paths = find_files(self.options.site, "content/briefs", BRIEF_SUFFIXES, diags)
+        site, _ = self._load(config, registry, paths, diags)
+        return site, finish(diags, self.options.strict)
 
     def _unchanged(self, inputs_key: str) -> bool:
         """Nothing read or written has changed since the last build (the no-change rebuild)."""
@@ -384,11 +408,13 @@ class Builder:
             diagnostics,
             ok,
             report,
-            len(self.state.pages),
-            rendered,
-            parsed,
-            time.perf_counter() - start,
-            notes,
+            pages=len(self.state.pages),
+            rendered=rendered,
+            parsed=parsed,
+            seconds=time.perf_counter() - start,
+            notes=notes,
+            stages=list(self.stages),
+            cached=len(self.state.sources) - parsed,
         )
 
 

@@ -198,12 +198,18 @@ class SiteRenderer:
             for n in g.publishers.values()
         ]
         specs += [
+            self._html(u.timeline(), "timeline.html", "Timeline", v.timeline_page),
+        ]
+        specs += [
             self._html(
-                u.section("timeline"),
+                u.timeline(actor_id),
                 "timeline.html",
-                "Timeline",
-                lambda: {"groups": v.timeline(), "count": len(g.events)},
-            ),
+                f"Timeline: {g.actors[actor_id].actor.name}",
+                partial(v.timeline_page, actor_id),
+            )
+            for actor_id in v.timeline_actor_ids()
+        ]
+        specs += [
             self._html(
                 u.section("quotes"),
                 "quotes.html",

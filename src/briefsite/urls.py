@@ -48,6 +48,10 @@ class Urls:
     def place(self, slug: str) -> str:
         return self.page("places", slug)
 
+    def timeline(self, actor_id: str | None = None) -> str:
+        """The timeline, or the timeline of one actor's events: `/timeline/<actor-id>/`."""
+        return self.page("timeline", actor_id) if actor_id else self.page("timeline")
+
     def section(self, name: str) -> str:
         """An index page: briefs, actors, sources, timeline, quotes, takeaways, topics, places."""
         return self.page(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -13,6 +14,9 @@ from briefsite.graph import ActorNode, Graph, PublisherNode, SourceUse, TermNode
 from briefsite.model import Actor, ActorRef, Brief, Event, FastRepr, Quote, SourceEntry, Takeaway
 from briefsite.slugs import slugify
 from briefsite.urls import Urls
+
+TIMELINE_FILTERS = 12
+CHART_MONTHS = 12
 
 
 @dataclass(frozen=True, repr=False)
@@ -82,12 +86,42 @@ class EventView(FastRepr):
 
 
 @dataclass(frozen=True, repr=False)
+class Bar(FastRepr):
+    """One bar of a small chart: a label, a value and its share (0-100) of the largest value."""
+
+    label: str
+    value: int
+    share: float
+    url: str = ""
+
+
+@dataclass(frozen=True, repr=False)
+class Mark(FastRepr):
+    """Events on one day of a month's date axis; `left` is the day's position in percent."""
+
+    day: int
+    left: float
+    count: int
+    label: str
+
+
+@dataclass(frozen=True, repr=False)
+class Axis(FastRepr):
+    """A month drawn as a line from day 1 to its last day, with its events as marks."""
+
+    days: int
+    marks: tuple[Mark, ...]
+    ticks: tuple[tuple[int, float], ...]
+
+
+@dataclass(frozen=True, repr=False)
 class Group(FastRepr):
     """A heading with the items under it (a year, a month, a letter)."""
 
     label: str
     key: str
     items: list = field(default_factory=list)
+    axis: Axis | None = None
 
 
 class Views:
@@ -97,6 +131,7 @@ class Views:
         self.graph = graph
         self.urls = urls
         self._cards: dict[str, BriefCard] = {}
+        self._timeline_urls: frozenset[str] | None = None
 
     # ---- small pieces ----------------------------------------------------------------
     def card(self, brief: Brief) -> BriefCard:
@@ -262,6 +297,8 @@ class Views:
                 (link, counts[link.url.rstrip("/").rsplit("/", 1)[-1]]) for link in seen_with
             ],
             "per_month": per_month(node.briefs),
+            "activity": month_bars([b.date for b in node.briefs]),
+            "on_timeline": self.urls.timeline(node.actor.id) in self.timeline_urls(),
         }
 
     def publisher_page(self, node: PublisherNode) -> dict:
@@ -273,9 +310,54 @@ class Views:
     def archive(self) -> list[Group]:
         return group_by_month([self.card(b) for b in self.graph.briefs], lambda c: c.date)
 
-    def timeline(self) -> list[Group]:
-        events = [self.event(e, b) for e, b in self.graph.events]
-        return group_by_month(events, lambda e: e.date)
+    def timeline(self, actor_id: str | None = None) -> list[Group]:
+        """Every event (or one actor's), oldest first, by month, each month with its date axis."""
+        pairs = self.graph.actors[actor_id].events if actor_id else self.graph.events
+        events = [self.event(e, b) for e, b in pairs]
+        return [with_axis(group) for group in group_by_month(events, lambda e: e.date)]
+
+    def timeline_page(self, actor_id: str | None = None) -> dict:
+        """The timeline's context: months, a chart of events per month and the actor filters."""
+        groups = self.timeline(actor_id)
+        dates = [e.date for group in groups for e in group.items]
+        months = {group.key for group in groups}
+        return {
+            "groups": groups,
+            "count": len(dates),
+            "months": [
+                bar if bar.url.removeprefix("#m-") in months else Bar(bar.label, 0, 0.0)
+                for bar in month_bars(dates, limit=0, anchors=True)
+            ],
+            "actor": self.actor_link(actor_id) if actor_id else None,
+            "filters": self.timeline_filters(),
+            "all_url": self.urls.section("timeline"),
+        }
+
+    def timeline_actor_ids(self, limit: int = TIMELINE_FILTERS) -> list[str]:
+        """The actors with the most events, most first: each gets a filtered timeline page."""
+        nodes = sorted(
+            (n for n in self.graph.actors.values() if n.events),
+            key=lambda n: (-len(n.events), n.actor.name.casefold(), n.actor.id),
+        )
+        return [n.actor.id for n in nodes[:limit]]
+
+    def timeline_filters(self) -> list[Link]:
+        """Links to the filtered timeline pages, with each actor's number of events."""
+        return [
+            Link(
+                self.graph.actors[i].actor.name,
+                self.urls.timeline(i),
+                count=len(self.graph.actors[i].events),
+            )
+            for i in self.timeline_actor_ids()
+        ]
+
+    def timeline_urls(self) -> frozenset[str]:
+        """The URLs of the filtered timeline pages."""
+        if self._timeline_urls is None:
+            ids = self.timeline_actor_ids()
+            self._timeline_urls = frozenset(self.urls.timeline(i) for i in ids)
+        return self._timeline_urls
 
     def actors_index(self) -> list[Link]:
         nodes = sorted(
@@ -338,6 +420,58 @@ def per_month(briefs: list[Brief]) -> list[tuple[str, int]]:
         key = brief.date.strftime("%Y-%m")
         counts[key] = counts.get(key, 0) + 1
     return list(counts.items())
+
+
+def month_bars(
+    dates: list[dt.datetime], limit: int = CHART_MONTHS, anchors: bool = False
+) -> list[Bar]:
+    """A count per month from the first date's month to the last's, empty months included.
+
+    `limit` keeps only the latest months (0 keeps all); `anchors` links each bar to `#m-YYYY-MM`.
+    """
+    if not dates:
+        return []
+    counts: dict[tuple[int, int], int] = {}
+    for date in dates:
+        counts[(date.year, date.month)] = counts.get((date.year, date.month), 0) + 1
+    first, last = min(counts), max(counts)
+    months = []
+    year, month = first
+    while (year, month) <= last:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if limit:
+        months = months[-limit:]
+    peak = max(counts.get(m, 0) for m in months) or 1
+    return [
+        Bar(
+            f"{calendar.month_abbr[m]} {y}",
+            counts.get((y, m), 0),
+            round(100 * counts.get((y, m), 0) / peak, 1),
+            f"#m-{y:04d}-{m:02d}" if anchors else "",
+        )
+        for y, m in months
+    ]
+
+
+def with_axis(group: Group) -> Group:
+    """A month's group of events with its date axis: one mark per day that has events."""
+    first = group.items[0].date
+    days = calendar.monthrange(first.year, first.month)[1]
+    per_day: dict[int, list[str]] = {}
+    for event in group.items:
+        per_day.setdefault(event.date.day, []).append(event.title)
+    marks = tuple(
+        Mark(day, _position(day, days), len(titles), "; ".join(titles))
+        for day, titles in sorted(per_day.items())
+    )
+    ticks = tuple((day, _position(day, days)) for day in (1, 8, 15, 22, days))
+    return Group(group.label, group.key, group.items, Axis(days, marks, ticks))
+
+
+def _position(day: int, days: int) -> float:
+    """Where a day sits on a month's axis, in percent of its width (the middle of the day)."""
+    return round(100 * (day - 0.5) / days, 2)
 
 
 def _kind_label(actor: Actor) -> str:
