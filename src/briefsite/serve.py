@@ -15,6 +15,19 @@ from briefsite.pipeline import Builder, BuildResult
 from briefsite.terminal import Terminal
 
 SERVE_OUTPUT = "serve"
+WATCHED = ("content", "templates", "static")
+
+
+def watch_paths(site: Path) -> list[Path]:
+    """The site's sources: `content/` (with `site.yml`), `templates/` and `static/`.
+
+    Never the site root as a whole: the preview output lives under it (in
+    `.briefsite-cache/serve`) and is swapped in by renaming directories, which
+    watchdog's inotify bookkeeping does not survive (it raised on shutdown), and a
+    large site's output would cost thousands of inotify watches. A folder missing
+    at start is watched for its creation only.
+    """
+    return [site / name for name in WATCHED]
 
 
 def outcome_of(result: BuildResult) -> BuildOutcome:
@@ -46,7 +59,7 @@ def serve_site(args: argparse.Namespace) -> int:
         serve(
             rebuild,
             options.output_dir,
-            [site],
+            watch_paths(site),
             host=args.host,
             port=args.port,
             open_browser=args.open,
