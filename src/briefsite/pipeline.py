@@ -7,6 +7,7 @@ pages whose data changed. Its output is byte-identical to a cold build's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -107,6 +108,7 @@ class Builder:
         self.progress = progress
         self.notes: list[str] = []
         self.state = BuildState()
+        self._env: tuple[str, jinja2.Environment] | None = None
         if options.use_cache:
             saved, warning = load_state(state_path(options.cache_dir, options.output_dir))
             self.state = saved or self.state
@@ -126,8 +128,7 @@ class Builder:
         registry = load_registry(options.site, diags)
         brief_paths = find_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
         static = static_files(options.site, diags)
-        env = make_environment(options.site)
-        render_key = self._render_key(config, env)
+        env, render_key = self._environment(config)
         inputs_key = _stat_key(options, brief_paths, static, render_key)
         if not diags.items and self._unchanged(inputs_key):
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
@@ -263,6 +264,23 @@ class Builder:
             files.setdefault(rel, OutputFile(entry[2], source=source))
         self.state.statics = statics
         return files
+
+    def _environment(self, config: SiteConfig) -> tuple[jinja2.Environment, str]:
+        """Jinja2 with every template compiled, reused while no template (or setting) changes.
+
+        Compiling the templates costs more than rendering a few pages, so a fresh
+        environment per build made every preview rebuild pay for it again. The templates
+        are compiled here, before rendering, so that forked render workers inherit them.
+        """
+        env = make_environment(self.options.site)
+        key = self._render_key(config, env)
+        if self._env is not None and self._env[0] == key:
+            return self._env[1], key
+        for name in env.list_templates():
+            with contextlib.suppress(Exception):  # a broken template is reported when used
+                env.get_template(name)
+        self._env = (key, env)
+        return env, key
 
     def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
         """Everything every page depends on besides its own data."""
