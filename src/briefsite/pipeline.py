@@ -51,6 +51,11 @@ from briefsite.urls import Urls
 
 Progress = Callable[[str, int, int], None]
 BRIEF_SUFFIXES = (".md", ".markdown")
+RACY_NS = 2_000_000_000
+"""A file modified this close to a build's start may change again without its size or
+mtime changing (timestamps are coarse: a clock tick, 2 s on FAT), so its stat is not
+trusted by the next build: it is read again and compared by digest (as git does)."""
+UNTRUSTED_MTIME = -1
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ class Builder:
         self.notes: list[str] = []
         self.state = BuildState()
         self._env: tuple[str, jinja2.Environment] | None = None
+        self._racy_after = 0
         if options.use_cache:
             saved, warning = load_state(state_path(options.cache_dir, options.output_dir))
             self.state = saved or self.state
@@ -119,6 +125,7 @@ class Builder:
     def build(self) -> BuildResult:
         """Load, validate, render and write; write nothing unless everything is fine."""
         start = time.perf_counter()
+        self._racy_after = time.time_ns() - RACY_NS
         options, diags = self.options, Diagnostics()
         problem = check_output_dir(options.output_dir, options.site)
         if problem:
@@ -129,7 +136,7 @@ class Builder:
         brief_paths = find_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
         static = static_files(options.site, diags)
         env, render_key = self._environment(config)
-        inputs_key = _stat_key(options, brief_paths, static, render_key)
+        inputs_key = _stat_key(options, brief_paths, static, render_key, self._racy_after)
         if not diags.items and self._unchanged(inputs_key):
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
         site, parsed = self._load(config, registry, brief_paths, diags)
@@ -155,10 +162,15 @@ class Builder:
         result.pages = len(files)
         return result
 
+    def _mtime(self, stat: os.stat_result) -> int:
+        """The mtime to remember for a file: `UNTRUSTED_MTIME` if it is too recent to trust."""
+        return stat.st_mtime_ns if stat.st_mtime_ns < self._racy_after else UNTRUSTED_MTIME
+
     def _unchanged(self, inputs_key: str) -> bool:
         """Nothing read or written has changed since the last build (the no-change rebuild)."""
         return (
-            inputs_key == self.state.inputs_key
+            inputs_key != ""
+            and inputs_key == self.state.inputs_key
             and self.state.live is not None
             and _dir_id(self.options.output_dir) == self.state.live_id
         )
@@ -187,7 +199,7 @@ class Builder:
             digest = _digest(data) if data is not None else None
             if record and digest == record.digest:
                 records[rel] = SourceRecord(
-                    stat.st_size, stat.st_mtime_ns, record.digest, record.brief, record.diagnostics
+                    stat.st_size, self._mtime(stat), record.digest, record.brief, record.diagnostics
                 )
                 continue
             records[rel] = None
@@ -200,7 +212,7 @@ class Builder:
             todo, self._parse(jobs, context), strict=True
         ):
             records[rel] = SourceRecord(
-                stat.st_size, stat.st_mtime_ns, digest or "", brief, tuple(problems)
+                stat.st_size, self._mtime(stat), digest or "", brief, tuple(problems)
             )
         self.state.sources = {rel: r for rel, r in records.items() if r is not None}
         briefs: list[Brief] = []
@@ -259,7 +271,7 @@ class Builder:
             stat = source.stat()
             entry = known.get(str(source))
             if not entry or entry[:2] != (stat.st_size, stat.st_mtime_ns):
-                entry = (stat.st_size, stat.st_mtime_ns, digest_bytes(source.read_bytes()))
+                entry = (stat.st_size, self._mtime(stat), digest_bytes(source.read_bytes()))
             statics[str(source)] = entry
             files.setdefault(rel, OutputFile(entry[2], source=source))
         self.state.statics = statics
@@ -411,9 +423,17 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
 
 
 def _stat_key(
-    options: BuildOptions, briefs: list[Path], static: list[tuple[str, Path]], render_key: str
+    options: BuildOptions,
+    briefs: list[Path],
+    static: list[tuple[str, Path]],
+    render_key: str,
+    racy_after: int,
 ) -> str:
-    """A digest of every input's path, size and mtime, and of the options."""
+    """A digest of every input's path, size and mtime, and of the options.
+
+    Empty (matching no build) if an input was modified after `racy_after`: its stat
+    cannot prove it unchanged next time (see `RACY_NS`).
+    """
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{render_key}\0{options!r}".encode())
     root = options.site
@@ -427,5 +447,7 @@ def _stat_key(
             stat = path.stat()
         except OSError:
             continue
+        if stat.st_mtime_ns >= racy_after:
+            return ""
         hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return hasher.hexdigest()
