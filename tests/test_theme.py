@@ -102,5 +102,7 @@ def test_theme_needs_no_javascript() -> None:
     for template in (REPO_ROOT / "templates").rglob("*.html"):
         if template.name == "search.html":
             continue
-        text = template.read_text(encoding="utf-8").replace('<script type="application/ld+json">', "")
+        text = template.read_text(encoding="utf-8").replace(
+            '<script type="application/ld+json">', ""
+        )
         assert "<script" not in text, template.name

@@ -7,6 +7,7 @@ pages whose data changed. Its output is byte-identical to a cold build's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -54,6 +55,11 @@ from briefsite.urls import Urls
 
 Progress = Callable[[str, int, int], None]
 BRIEF_SUFFIXES = (".md", ".markdown")
+RACY_NS = 2_000_000_000
+"""A file modified this close to a build's start may change again without its size or
+mtime changing (timestamps are coarse: a clock tick, 2 s on FAT), so its stat is not
+trusted by the next build: it is read again and compared by digest (as git does)."""
+UNTRUSTED_MTIME = -1
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class BuildOptions:
     jobs: int = 0
     use_cache: bool = True
     search: bool = True
+    fingerprint: bool = True  # content-hashed theme CSS/JS names (off in the preview)
 
     @property
     def output_dir(self) -> Path:
@@ -126,6 +133,8 @@ class Builder:
         self.pagefind_version = pagefind_version(self.pagefind) if self.pagefind else ""
         if options.search and self.pagefind is None:
             self.notes.append(MISSING_NOTE)
+        self._env: tuple[str, jinja2.Environment] | None = None
+        self._racy_after = 0
         if options.use_cache:
             saved, warning = load_state(self.state_file)
             self.state = saved or self.state
@@ -138,6 +147,7 @@ class Builder:
         """Load, validate, render and write; write nothing unless everything is fine."""
         start = self._mark = time.perf_counter()
         self.stages = []
+        self._racy_after = time.time_ns() - RACY_NS
         options, diags = self.options, Diagnostics()
         problem = check_output_dir(options.output_dir, options.site)
         if problem:
@@ -147,9 +157,8 @@ class Builder:
         registry = load_registry(options.site, diags)
         brief_paths = find_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
         static = static_files(options.site, diags)
-        env = make_environment(options.site)
-        render_key = self._render_key(config, env)
-        inputs_key = _stat_key(options, brief_paths, static, render_key)
+        env, render_key = self._environment(config)
+        inputs_key = _stat_key(options, brief_paths, static, render_key, self._racy_after)
         self._stage("scan")
         if not diags.items and self._unchanged(inputs_key):
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
@@ -157,7 +166,8 @@ class Builder:
         self._stage("read")
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
-        assets, statics = fingerprint_assets(self._static_files(static), theme_static_names())
+        names = theme_static_names() if options.fingerprint else set()
+        assets, statics = fingerprint_assets(self._static_files(static), names)
         search = self.pagefind is not None
         try:
             renderer = SiteRenderer(config, site.graph, site.urls, env, assets, search)
@@ -206,10 +216,15 @@ class Builder:
         site, _ = self._load(config, registry, paths, diags)
         return site, finish(diags, self.options.strict)
 
+    def _mtime(self, stat: os.stat_result) -> int:
+        """The mtime to remember for a file: `UNTRUSTED_MTIME` if it is too recent to trust."""
+        return stat.st_mtime_ns if stat.st_mtime_ns < self._racy_after else UNTRUSTED_MTIME
+
     def _unchanged(self, inputs_key: str) -> bool:
         """Nothing read or written has changed since the last build (the no-change rebuild)."""
         return (
-            inputs_key == self.state.inputs_key
+            inputs_key != ""
+            and inputs_key == self.state.inputs_key
             and self.state.live is not None
             and _dir_id(self.options.output_dir) == self.state.live_id
         )
@@ -241,7 +256,7 @@ class Builder:
             digest = _digest(data) if data is not None else None
             if record and digest == record.digest:
                 records[rel] = SourceRecord(
-                    stat.st_size, stat.st_mtime_ns, record.digest, record.brief, record.diagnostics
+                    stat.st_size, self._mtime(stat), record.digest, record.brief, record.diagnostics
                 )
                 continue
             records[rel] = None
@@ -254,7 +269,7 @@ class Builder:
             todo, self._parse(jobs, context), strict=True
         ):
             records[rel] = SourceRecord(
-                stat.st_size, stat.st_mtime_ns, digest or "", brief, tuple(problems)
+                stat.st_size, self._mtime(stat), digest or "", brief, tuple(problems)
             )
         kept = {rel: r for rel, r in records.items() if r is not None}
         self.sources_changed |= (
@@ -318,7 +333,7 @@ class Builder:
             stat = source.stat()
             entry = known.get(str(source))
             if not entry or entry[:2] != (stat.st_size, stat.st_mtime_ns):
-                entry = (stat.st_size, stat.st_mtime_ns, digest_bytes(source.read_bytes()))
+                entry = (stat.st_size, self._mtime(stat), digest_bytes(source.read_bytes()))
             statics[str(source)] = entry
             files.setdefault(rel, OutputFile(entry[2], source=source))
         self.state.statics = statics
@@ -345,6 +360,23 @@ class Builder:
         }
         state.search_key, state.search_files = key, {rel: f.digest for rel, f in bundle.items()}
         return bundle
+
+    def _environment(self, config: SiteConfig) -> tuple[jinja2.Environment, str]:
+        """Jinja2 with every template compiled, reused while no template (or setting) changes.
+
+        Compiling the templates costs more than rendering a few pages, so a fresh
+        environment per build made every preview rebuild pay for it again. The templates
+        are compiled here, before rendering, so that forked render workers inherit them.
+        """
+        env = make_environment(self.options.site)
+        key = self._render_key(config, env)
+        if self._env is not None and self._env[0] == key:
+            return self._env[1], key
+        for name in env.list_templates():
+            with contextlib.suppress(Exception):  # a broken template is reported when used
+                env.get_template(name)
+        self._env = (key, env)
+        return env, key
 
     def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
         """Everything every page depends on besides its own data."""
@@ -504,9 +536,17 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
 
 
 def _stat_key(
-    options: BuildOptions, briefs: list[Path], static: list[tuple[str, Path]], render_key: str
+    options: BuildOptions,
+    briefs: list[Path],
+    static: list[tuple[str, Path]],
+    render_key: str,
+    racy_after: int,
 ) -> str:
-    """A digest of every input's path, size and mtime, and of the options."""
+    """A digest of every input's path, size and mtime, and of the options.
+
+    Empty (matching no build) if an input was modified after `racy_after`: its stat
+    cannot prove it unchanged next time (see `RACY_NS`).
+    """
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{render_key}\0{options!r}".encode())
     root = options.site
@@ -520,5 +560,7 @@ def _stat_key(
             stat = path.stat()
         except OSError:
             continue
+        if stat.st_mtime_ns >= racy_after:
+            return ""
         hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return hasher.hexdigest()

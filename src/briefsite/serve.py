@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from briefsite.cache import CACHE_DIR
@@ -15,6 +16,19 @@ from briefsite.pipeline import Builder, BuildResult
 from briefsite.terminal import Terminal
 
 SERVE_OUTPUT = "serve"
+WATCHED = ("content", "templates", "static")
+
+
+def watch_paths(site: Path) -> list[Path]:
+    """The site's sources: `content/` (with `site.yml`), `templates/` and `static/`.
+
+    Never the site root as a whole: the preview output lives under it (in
+    `.briefsite-cache/serve`) and is swapped in by renaming directories, which
+    watchdog's inotify bookkeeping does not survive (it raised on shutdown), and a
+    large site's output would cost thousands of inotify watches. A folder missing
+    at start is watched for its creation only.
+    """
+    return [site / name for name in WATCHED]
 
 
 def outcome_of(result: BuildResult) -> BuildOutcome:
@@ -31,7 +45,8 @@ def serve_site(args: argparse.Namespace) -> int:
     """Build once, then serve and rebuild on every change until Ctrl+C."""
     terminal = Terminal(sys.stderr)
     site = args.site.resolve()
-    options = options_from(args, output=site / CACHE_DIR / SERVE_OUTPUT)
+    # Stable stylesheet names in the preview, so a CSS edit can be swapped in without a reload.
+    options = replace(options_from(args, output=site / CACHE_DIR / SERVE_OUTPUT), fingerprint=False)
     builder = Builder(options, None if args.quiet else terminal.progress)
     first = builder.build()
     report_build(first, terminal, options.output_dir, args.quiet)
@@ -46,7 +61,7 @@ def serve_site(args: argparse.Namespace) -> int:
         serve(
             rebuild,
             options.output_dir,
-            [site],
+            watch_paths(site),
             host=args.host,
             port=args.port,
             open_browser=args.open,

@@ -127,8 +127,11 @@ class Watcher:
             self._stopping = True
             self._condition.notify()
         if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout)
+            try:
+                self._observer.stop()
+                self._observer.join(timeout)
+            except Exception as error:  # watchdog can trip over renamed directories
+                self._log(f"note: the file watcher stopped uncleanly: {error!r}")
             self._observer = None
         if self._thread is not None:
             self._thread.join(timeout)

@@ -1,0 +1,314 @@
+"""Incremental builds are byte-identical to cold builds, and do only the work they must.
+
+A seeded sequence of author edits (brief bodies, titles and dates, new, deleted and
+renamed briefs, actor files, a template override, static files, a broken and then fixed
+front matter) is applied to a copy of a site. After each edit the site is built by one
+long-lived `Builder` (in-memory state, as in the preview server) and by a fresh `Builder`
+that reads the persistent cache, and both outputs are compared file by file with a cold
+build (`use_cache=False`, fresh output directory).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FULL_SITE, REPO_ROOT, copy_site
+
+from briefsite.pipeline import Builder, BuildOptions, BuildResult
+
+BRIEFS = "content/briefs"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by posix path relative to it."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {
+        path.relative_to(root).as_posix(): path.stat().st_mtime_ns
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def messages(result: BuildResult) -> list[str]:
+    return [d.format() for d in result.diagnostics]
+
+
+def assert_same_tree(actual: Path, expected: Path, label: str) -> None:
+    got, want = tree(actual), tree(expected)
+    assert sorted(got) == sorted(want), f"{label}: different file sets"
+    differing = [path for path in want if got[path] != want[path]]
+    assert not differing, f"{label}: {len(differing)} files differ, e.g. {differing[:5]}"
+
+
+# ---- edits, as an author makes them -------------------------------------------------------
+
+
+def read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")  # keeps CRLF and a BOM as they are
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+
+
+@dataclass
+class Editor:
+    """Makes one random, valid edit at a time to the site at `root`."""
+
+    root: Path
+    rng: random.Random
+    count: int = 0
+
+    def briefs(self) -> list[Path]:
+        return sorted((self.root / BRIEFS).rglob("*.md"))
+
+    def pick_brief(self) -> Path:
+        return self.rng.choice(self.briefs())
+
+    def token(self) -> str:
+        self.count += 1
+        return f"{self.rng.choice(['amber', 'cobalt', 'dune', 'ember', 'fjord'])}{self.count}"
+
+    # Each edit returns the brief files it changed (for the `parsed` check), or None
+    # when it changed something that makes every brief be read again.
+    def edit_body(self) -> list[Path] | None:
+        path = self.pick_brief()
+        newline = "\r\n" if "\r\n" in read(path) else "\n"
+        write(path, read(path).rstrip() + f"{newline}{newline}Added line {self.token()}.{newline}")
+        return [path]
+
+    def edit_title_or_date(self) -> list[Path] | None:
+        path = self.pick_brief()
+        text = read(path)
+        if self.rng.random() < 0.5:
+            text = re.sub(r"(?m)^title: (.*?)(\r?)$", rf"title: \1 {self.token()}\2", text, count=1)
+        else:
+            day = f"20{self.rng.randint(19, 25)}-{self.rng.randint(1, 12):02}-"
+            day += f"{self.rng.randint(1, 28):02}"
+            text = re.sub(r"(?m)^date: \S+", f"date: {day}", text, count=1)
+        write(path, text)
+        return [path]
+
+    def add_brief(self) -> list[Path] | None:
+        token = self.token()
+        path = self.root / BRIEFS / f"2025-04-{self.rng.randint(1, 28):02}-added-{token}.md"
+        write(
+            path,
+            f"---\ntitle: Added brief {token}\ndate: 2025-04-02\ntopics: [Added topic]\n"
+            f"sources:\n  - {{title: Added source {token}}}\n---\n"
+            f"A brief added by the incremental test [1].\n\n## Takeaway\n\nIt was added [1].\n",
+        )
+        return [path]
+
+    def delete_brief(self) -> list[Path] | None:
+        briefs = self.briefs()
+        if len(briefs) > 3:
+            self.rng.choice(briefs).unlink()
+        return []
+
+    def rename_brief(self) -> list[Path] | None:
+        path = self.pick_brief()
+        stem = re.sub(r"^(\d{4}-\d\d-\d\d-)?", "", path.stem)
+        target = path.with_name(f"{path.stem[:11]}{stem}-{self.token()}{path.suffix}")
+        if not re.match(r"\d{4}-\d\d-\d\d-", target.name):
+            target = path.with_name(f"{stem}-{self.token()}{path.suffix}")
+        path.rename(target)
+        return [target]
+
+    def edit_actor(self) -> list[Path] | None:
+        path = self.rng.choice(sorted((self.root / "content/actors").glob("*.md")))
+        text = read(path)
+        if re.search(r"(?m)^role: ", text) and self.rng.random() < 0.5:
+            text = re.sub(r"(?m)^role: .*$", f"role: Role {self.token()}", text, count=1)
+        else:
+            text = text.rstrip() + f"\n\nBiography updated ({self.token()}).\n"
+        write(path, text)
+        return None
+
+    def edit_template(self) -> list[Path] | None:
+        path = self.root / "templates/brief.html"
+        if not path.exists():
+            write(path, read(REPO_ROOT / "templates/brief.html"))
+        text = re.sub(r'<p class="edited">[^<]*</p>\n', "", read(path))
+        marker = f'<p class="edited">Template edit {self.token()}</p>\n'
+        write(path, text.replace("{% block main %}\n", "{% block main %}\n" + marker, 1))
+        return []
+
+    def edit_static(self) -> list[Path] | None:
+        if self.rng.random() < 0.5:
+            write(self.root / "static/notes.txt", f"static note {self.token()}\n")
+        else:
+            css = read(REPO_ROOT / "static/css/briefsite.css")
+            write(self.root / "static/css/briefsite.css", css + f"/* {self.token()} */\n")
+        return []
+
+    def all(self) -> list[Callable[[], list[Path] | None]]:
+        return [
+            self.edit_body,
+            self.edit_title_or_date,
+            self.add_brief,
+            self.delete_brief,
+            self.rename_brief,
+            self.edit_actor,
+            self.edit_template,
+            self.edit_static,
+        ]
+
+
+# ---- the check -----------------------------------------------------------------------------
+
+
+def cold_build(site: Path, output: Path, jobs: int = 1) -> BuildResult:
+    shutil.rmtree(output, ignore_errors=True)
+    return Builder(BuildOptions(site=site, output=output, jobs=jobs, use_cache=False)).build()
+
+
+def check_sequence(site: Path, work: Path, seed: int, rounds: int, jobs: int) -> None:
+    """Random edits; after each, warm, fresh-from-cache and cold builds agree byte for byte."""
+    warm = Builder(BuildOptions(site=site, output=work / "warm", jobs=jobs))
+    fresh_options = BuildOptions(site=site, output=work / "fresh", jobs=1)  # warm: `jobs`
+    assert warm.build().ok
+    assert Builder(fresh_options).build().ok
+    editor = Editor(site, random.Random(seed))
+    steps = [step for _ in range(rounds) for step in editor.rng.sample(editor.all(), 8)]
+    steps.insert(len(steps) // 2, "break")  # type: ignore[arg-type]
+    for number, step in enumerate(steps):
+        if step == "break":
+            check_broken_then_fixed(site, warm, work)
+            continue
+        changed = step()
+        label = f"step {number} ({step.__name__})"
+        result = warm.build()
+        fresh = Builder(fresh_options).build()
+        cold = cold_build(site, work / "cold", jobs)
+        assert cold.ok, messages(cold)
+        assert result.ok and fresh.ok, (label, messages(result), messages(fresh))
+        assert messages(result) == messages(cold) == messages(fresh), label
+        assert_same_tree(work / "warm", work / "cold", f"{label}, long-lived builder")
+        assert_same_tree(work / "fresh", work / "cold", f"{label}, fresh builder from cache")
+        if changed is not None:
+            assert result.parsed == len(changed), (label, result.parsed)
+            assert fresh.parsed == len(changed), (label, fresh.parsed)
+
+
+def check_broken_then_fixed(site: Path, warm: Builder, work: Path) -> None:
+    """A failed build leaves the output as it was; the next good one matches a cold build."""
+    path = sorted((site / BRIEFS).rglob("*.md"))[0]
+    good = read(path)
+    before = tree(work / "warm")
+    write(path, re.sub(r"(?m)^date: \S+", "date: someday", good, count=1))
+    failed = warm.build()
+    assert not failed.ok
+    assert tree(work / "warm") == before
+    write(path, good)
+    assert warm.build().ok
+    assert cold_build(site, work / "cold").ok
+    assert_same_tree(work / "warm", work / "cold", "after a failed build")
+
+
+def test_random_edits_on_the_full_fixture_match_a_cold_build(tmp_path: Path) -> None:
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    check_sequence(site, tmp_path, seed=3, rounds=2, jobs=1)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 300-brief site (benchmarks/generate_corpus.py), built from scratch."""
+    out = tmp_path_factory.mktemp("corpus") / "site"
+    script = REPO_ROOT / "benchmarks/generate_corpus.py"
+    command = [sys.executable, str(script), "--briefs", "300", "--out", str(out), "--seed", "7"]
+    subprocess.run(command, check=True, capture_output=True)
+    return out
+
+
+def test_random_edits_on_a_generated_corpus_match_a_cold_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    site = copy_site(corpus, tmp_path / "site")
+    check_sequence(site, tmp_path, seed=11, rounds=1, jobs=2)
+
+
+def test_one_and_two_jobs_give_identical_output(corpus: Path, tmp_path: Path) -> None:
+    one = cold_build(corpus, tmp_path / "one", jobs=1)
+    two = cold_build(corpus, tmp_path / "two", jobs=2)
+    assert one.ok and two.ok
+    assert messages(one) == messages(two)
+    assert_same_tree(tmp_path / "two", tmp_path / "one", "--jobs 2 against --jobs 1")
+
+
+def test_work_done_is_proportional_to_the_change(corpus: Path, tmp_path: Path) -> None:
+    site = copy_site(corpus, tmp_path / "site")
+    options = BuildOptions(site=site, output=tmp_path / "out", jobs=2)
+    builder = Builder(options)
+    first = builder.build()
+    assert first.ok and first.parsed == 300
+    assert first.rendered == len(builder.state.pages)  # every page; static and search files aside
+
+    # No change: nothing read, rendered or rewritten; every file keeps its mtime.
+    before = mtimes(tmp_path / "out")
+    for again in (builder.build(), Builder(options).build()):
+        assert again.ok and again.parsed == 0 and again.rendered == 0
+        assert again.report is not None and not again.report.changed + again.report.removed
+    assert mtimes(tmp_path / "out") == before
+
+    # A brief's body: that file alone is read; a few pages are rendered.
+    brief = sorted((site / BRIEFS).rglob("*.md"))[100]
+    write(brief, read(brief).rstrip() + "\n\nOne more sentence for the test.\n")
+    result = builder.build()
+    assert result.ok and result.parsed == 1
+    assert 1 <= result.rendered <= 12, result.rendered
+    assert result.report is not None
+    pages_changed = [p for p in result.report.changed if not p.startswith("pagefind/")]
+    assert len(pages_changed) <= result.rendered  # the search index is rebuilt beside them
+    unchanged = set(before) - set(result.report.changed)
+    after = mtimes(tmp_path / "out")
+    assert all(after[path] == before[path] for path in unchanged)
+
+    # A static file only: no page is rendered; that file alone is copied.
+    write(site / "static/robots.txt", "User-agent: *\n")
+    result = builder.build()
+    assert result.ok and result.parsed == 0 and result.rendered == 0
+    assert result.report is not None and result.report.changed == ["robots.txt"]
+
+    # A template: pages are rendered again, but no brief is read again.
+    write(site / "templates/brief.html", read(REPO_ROOT / "templates/brief.html") + "\n")
+    result = builder.build()
+    assert result.ok and result.parsed == 0 and result.rendered >= 300
+    assert cold_build(site, tmp_path / "cold").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold", "after the template edit")
+
+
+def test_a_same_size_rewrite_within_one_timestamp_tick_is_seen(tmp_path: Path) -> None:
+    """A brief saved just before a build, then saved again with as many bytes and the same
+    mtime (a coarse filesystem clock), is read again by the next build."""
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    builder = Builder(BuildOptions(site=site, output=tmp_path / "out", jobs=1))
+    path = site / BRIEFS / "2025-03-05-port-inspections.md"
+    text = read(path)
+    write(path, text.replace("title: ", "title: A", 1))
+    stamp = path.stat().st_mtime_ns
+    assert builder.build().ok
+    write(path, text.replace("title: ", "title: B", 1))
+    os.utime(path, ns=(stamp, stamp))
+    assert builder.build().ok
+    assert cold_build(site, tmp_path / "cold").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold", "same size, same mtime")
+    again = builder.build()  # read again (too recent to trust), but not parsed again
+    assert again.ok and again.parsed == 0
