@@ -8,6 +8,7 @@ ignored with a warning, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import io
@@ -37,6 +38,15 @@ _ALLOWED_GLOBALS = {
 }
 
 
+@functools.cache
+def code_version() -> str:
+    """briefsite's version plus a digest of its code, so any change to the code voids caches."""
+    hasher = hashlib.blake2b(digest_size=8)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        hasher.update(path.read_bytes())
+    return f"{__version__}+{hasher.hexdigest()}"
+
+
 @dataclass
 class SourceRecord:
     """A brief file as last read: its stat, its digest and what reading it gave."""
@@ -52,7 +62,7 @@ class SourceRecord:
 class BuildState:
     """Everything one build hands to the next."""
 
-    version: str = __version__
+    version: str = field(default_factory=code_version)
     context_key: str = ""
     render_key: str = ""
     inputs_key: str = ""
@@ -139,7 +149,7 @@ def write_signed(path: Path, value: object) -> None:
 def load_state(path: Path) -> tuple[BuildState | None, str | None]:
     """The saved state (without its sources, see `load_sources`), or None and a warning."""
     state, warning = read_signed(path, BuildState)
-    if not isinstance(state, BuildState) or state.version != __version__:
+    if not isinstance(state, BuildState) or state.version != code_version():
         return None, warning
     return state, None
 

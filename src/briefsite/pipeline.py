@@ -20,13 +20,13 @@ from pathlib import Path
 
 import jinja2
 
-from briefsite import __version__
 from briefsite.assets import fingerprint_assets
 from briefsite.briefs import BriefContext, read_brief
 from briefsite.cache import (
     CACHE_DIR,
     BuildState,
     SourceRecord,
+    code_version,
     load_sources,
     load_state,
     save_state,
@@ -382,7 +382,7 @@ class Builder:
         """Everything every page depends on besides its own data."""
         hasher = hashlib.blake2b(digest_size=16)
         search = self.pagefind is not None
-        hasher.update(f"{__version__}\0{config!r}\0{self.options.drafts}\0{search}".encode())
+        hasher.update(f"{code_version()}\0{config!r}\0{self.options.drafts}\0{search}".encode())
         assert isinstance(env.loader, jinja2.FileSystemLoader)
         for folder in env.loader.searchpath:
             for path in sorted(Path(folder).rglob("*")):
