@@ -127,6 +127,7 @@ class Builder:
         self._mark = 0.0
         self.state = BuildState()
         self.state_file = state_path(options.cache_dir, options.output_dir)
+        self.search_stale = False
         self.sources_loaded = not options.use_cache
         self.sources_changed = False
         self.pagefind = find_pagefind() if options.search else None
@@ -143,8 +144,12 @@ class Builder:
                 self.notes.append(warning)
 
     # ---- the build ------------------------------------------------------------------------
-    def build(self) -> BuildResult:
-        """Load, validate, render and write; write nothing unless everything is fine."""
+    def build(self, reindex: bool = True) -> BuildResult:
+        """Load, validate, render and write; write nothing unless everything is fine.
+
+        `reindex=False` keeps the last search index even if pages changed (the preview
+        refreshes it a moment later; `search_stale` says one is owed).
+        """
         start = self._mark = time.perf_counter()
         self.stages = []
         self._racy_after = time.time_ns() - RACY_NS
@@ -180,7 +185,7 @@ class Builder:
         files.update(statics)
         if search:
             try:
-                files.update(self._search_index(files, config.language))
+                files.update(self._search_index(files, config.language, reindex))
             except SearchError as exc:
                 diags.error("(search)", 0, str(exc))
                 return self._failed(diags, start, parsed)
@@ -224,6 +229,7 @@ class Builder:
         """Nothing read or written has changed since the last build (the no-change rebuild)."""
         return (
             inputs_key != ""
+            and not self.search_stale
             and inputs_key == self.state.inputs_key
             and self.state.live is not None
             and _dir_id(self.options.output_dir) == self.state.live_id
@@ -339,7 +345,9 @@ class Builder:
         self.state.statics = statics
         return files
 
-    def _search_index(self, files: dict[str, OutputFile], language: str) -> dict[str, OutputFile]:
+    def _search_index(
+        self, files: dict[str, OutputFile], language: str, reindex: bool
+    ) -> dict[str, OutputFile]:
         """The Pagefind bundle for these pages; the last one again if no HTML page changed."""
         assert self.pagefind is not None
         pages = {rel: f for rel, f in sorted(files.items()) if rel.endswith(".html")}
@@ -350,7 +358,9 @@ class Builder:
         key = hasher.hexdigest()
         state, live = self.state, self.state.live or {}
         known = state.search_files
-        if key == state.search_key and known and all(live.get(p) == d for p, d in known.items()):
+        reusable = known and all(live.get(p) == d for p, d in known.items())
+        self.search_stale = bool(reusable and key != state.search_key and not reindex)
+        if reusable and (key == state.search_key or not reindex):
             return {rel: OutputFile(digest) for rel, digest in known.items()}
         output = self.options.output_dir
         readers = {rel: partial(_file_bytes, file, output / rel) for rel, file in pages.items()}

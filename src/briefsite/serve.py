@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 from briefsite.cache import CACHE_DIR
 from briefsite.cli import EXIT_OK, EXIT_USAGE, options_from, report_build
 from briefsite.config import load_config
-from briefsite.devserver import BuildOutcome, DevServerError, serve
+from briefsite.devserver import BuildOutcome, DevServerError, DevSession, serve
 from briefsite.diagnostics import Diagnostics
 from briefsite.pipeline import Builder, BuildResult
 from briefsite.terminal import Terminal
 
 SERVE_OUTPUT = "serve"
+SEARCH_REFRESH_DELAY = 2.0
 WATCHED = ("content", "templates", "static")
 
 
@@ -41,6 +43,42 @@ def outcome_of(result: BuildResult) -> BuildOutcome:
     )
 
 
+class PreviewBuilds:
+    """Builds for the preview: pages at once, the search index a moment after edits stop.
+
+    Indexing a large site takes longer than rebuilding a page, so a rebuild keeps the last
+    index and a timer asks the session for one more build that refreshes it.
+    """
+
+    def __init__(self, builder: Builder, terminal: Terminal) -> None:
+        self.builder = builder
+        self.terminal = terminal
+        self.lock = threading.Lock()
+        self.session: DevSession | None = None
+        self.timer: threading.Timer | None = None
+
+    def build(self, changed: frozenset[Path]) -> BuildOutcome:
+        """The preview server's build: `changed` empty means the search refresh is due."""
+        with self.lock:
+            result = self.builder.build(reindex=not changed)
+        report_build(result, self.terminal, self.builder.options.output_dir, quiet=True)
+        if self.builder.search_stale:
+            self._schedule()
+        return outcome_of(result)
+
+    def _schedule(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        if self.session is not None:
+            self.timer = threading.Timer(SEARCH_REFRESH_DELAY, self.session.rebuild, (frozenset(),))
+            self.timer.daemon = True
+            self.timer.start()
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+
 def serve_site(args: argparse.Namespace) -> int:
     """Build once, then serve and rebuild on every change until Ctrl+C."""
     terminal = Terminal(sys.stderr)
@@ -50,16 +88,11 @@ def serve_site(args: argparse.Namespace) -> int:
     builder = Builder(options, None if args.quiet else terminal.progress)
     first = builder.build()
     report_build(first, terminal, options.output_dir, args.quiet)
-
-    def rebuild(changed: frozenset[Path]) -> BuildOutcome:
-        result = builder.build()
-        report_build(result, terminal, options.output_dir, quiet=True)
-        return outcome_of(result)
-
+    builds = PreviewBuilds(builder, terminal)
     base_path = load_config(site, Diagnostics(), args.base_url).base_path
     try:
         serve(
-            rebuild,
+            builds.build,
             options.output_dir,
             watch_paths(site),
             host=args.host,
@@ -68,8 +101,11 @@ def serve_site(args: argparse.Namespace) -> int:
             base_path=base_path,
             initial=outcome_of(first),
             log=terminal.info,
+            started=lambda session: setattr(builds, "session", session),
         )
     except DevServerError as exc:
         terminal.error_line(f"error: {exc}")
         return EXIT_USAGE
+    finally:
+        builds.close()
     return EXIT_OK

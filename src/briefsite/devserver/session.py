@@ -115,11 +115,13 @@ def serve(
     base_path: str = "/",
     initial: BuildOutcome | None = None,
     log: Callable[[str], None] = print,
+    started: Callable[[DevSession], None] | None = None,
 ) -> None:
     """Serve `output_dir` with live reload, rebuilding on changes, until Ctrl+C.
 
     The output is assumed current (build it first and pass the result as `initial`).
     Raises `PortInUseError` (a `DevServerError`) if the port is taken, before watching.
+    `started` is handed the running session (to trigger rebuilds of one's own).
     """
     session = DevSession(
         build,
@@ -133,6 +135,8 @@ def serve(
     )
     session.start()
     try:
+        if started is not None:
+            started(session)
         log(f"Serving {output_dir} at {session.url} (press Ctrl+C to stop)")
         if open_browser:
             webbrowser.open(session.url)
@@ -146,6 +150,8 @@ def serve(
 
 
 def _describe(changed: frozenset[Path]) -> str:
+    if not changed:
+        return "requested"
     names = sorted(path.name for path in changed)
     shown = ", ".join(names[:3])
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
