@@ -24,6 +24,7 @@ import pytest
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 
 from briefsite.pipeline import Builder, BuildOptions, BuildResult
+from briefsite.slugs import slugify
 
 BRIEFS = "content/briefs"
 
@@ -253,6 +254,25 @@ def test_one_and_two_jobs_give_identical_output(corpus: Path, tmp_path: Path) ->
     assert_same_tree(tmp_path / "two", tmp_path / "one", "--jobs 2 against --jobs 1")
 
 
+INDEX_PAGES = ("index.html", "feed.xml", "feed.json", "sitemap.xml")
+
+
+def dependent_pages(builder: Builder, brief) -> set[str]:
+    """The pages that show something of `brief`, as the issue lists them."""
+    graph = builder.load()[0].graph
+    urls = builder.load()[0].urls
+    older, newer = graph.neighbours[brief.slug]
+    pages = {urls.brief(b.slug) for b in (brief, older, newer) if b}
+    pages |= {urls.brief(b.slug) for b in graph.briefs if brief in graph.related[b.slug]}
+    pages |= {urls.actor(i) for i in graph.brief_actor_ids(brief)}
+    pages |= {urls.topic(slugify(t)) for t in brief.topics}
+    pages |= {urls.place(slugify(p)) for p in brief.places}
+    pages |= {urls.publisher(graph.publisher_id(s)) for s in brief.sources if s.publisher}
+    paths = {urls.output_path(url) for url in pages}
+    indexes = {p for p in builder.state.pages if p.count("/") <= 1 or p.startswith("timeline/")}
+    return paths | indexes | set(INDEX_PAGES)
+
+
 def test_work_done_is_proportional_to_the_change(corpus: Path, tmp_path: Path) -> None:
     site = copy_site(corpus, tmp_path / "site")
     options = BuildOptions(site=site, output=tmp_path / "out", jobs=2)
@@ -268,12 +288,16 @@ def test_work_done_is_proportional_to_the_change(corpus: Path, tmp_path: Path) -
         assert again.report is not None and not again.report.changed + again.report.removed
     assert mtimes(tmp_path / "out") == before
 
-    # A brief's body: that file alone is read; a few pages are rendered.
+    # A brief's body: that file alone is read; only pages that show the brief are rendered:
+    # its own, its neighbours', its actors', topics', places', publishers', and the indexes.
     brief = sorted((site / BRIEFS).rglob("*.md"))[100]
     write(brief, read(brief).rstrip() + "\n\nOne more sentence for the test.\n")
     result = builder.build()
     assert result.ok and result.parsed == 1
-    assert 1 <= result.rendered <= 12, result.rendered
+    assert 1 <= result.rendered <= len(builder.state.pages) // 10, result.rendered
+    edited = next(b for b in builder.load()[0].graph.briefs if b.path.endswith(brief.name))
+    dependent = dependent_pages(builder, edited)
+    assert set(result.rendered_paths) <= dependent, set(result.rendered_paths) - dependent
     assert result.report is not None
     pages_changed = [p for p in result.report.changed if not p.startswith("pagefind/")]
     assert len(pages_changed) <= result.rendered  # the search index is rebuilt beside them

@@ -105,6 +105,7 @@ class BuildResult:
     report: WriteReport | None = None
     pages: int = 0
     rendered: int = 0
+    rendered_paths: list[str] = field(default_factory=list)
     parsed: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -177,7 +178,7 @@ class Builder:
         try:
             renderer = SiteRenderer(config, site.graph, site.urls, env, assets, search)
             specs = renderer.pages()
-            files, rendered = self._render(specs, _digest(f"{render_key}{assets!r}".encode()))
+            files, rendered_paths = self._render(specs, _digest(f"{render_key}{assets!r}".encode()))
         except jinja2.TemplateError as exc:
             path, line = template_location(exc, options.site)
             diags.error(path, line, f"template error: {exc.message or exc}")
@@ -199,7 +200,10 @@ class Builder:
         self.state.inputs_key = inputs_key
         self.state.diagnostics = finish(diags, options.strict)
         self._save(with_sources=True)
-        result = self._result(self.state.diagnostics, True, report, start, parsed, rendered)
+        result = self._result(
+            self.state.diagnostics, True, report, start, parsed, len(rendered_paths)
+        )
+        result.rendered_paths = rendered_paths
         result.pages = len(files)
         result.sources = page_sources(specs, static, assets, options.site)
         result.base_url = config.base_url
@@ -268,8 +272,8 @@ class Builder:
             records[rel] = None
             todo.append((rel, path, stat, data, digest))
         jobs = [
-            (path, data, _digest(f"{digest}{context_key}".encode()))
-            for _, path, _, data, digest in todo
+            (path, data, _digest(f"{rel}\0{digest}\0{context_key}".encode()))
+            for rel, path, _, data, digest in todo
         ]
         for (rel, _, stat, _, digest), (brief, problems) in zip(
             todo, self._parse(jobs, context), strict=True
@@ -305,7 +309,7 @@ class Builder:
         return list(map_in_order(parse, jobs, self.jobs, tick))
 
     # ---- rendering ---------------------------------------------------------------------------
-    def _render(self, specs: list[PageSpec], key: str) -> tuple[dict[str, OutputFile], int]:
+    def _render(self, specs: list[PageSpec], key: str) -> tuple[dict[str, OutputFile], list[str]]:
         """Render the pages whose fingerprint changed; the rest are known by their digest."""
         known = self.state.pages if key == self.state.render_key else {}
         live = self.state.live or {}
@@ -320,14 +324,15 @@ class Builder:
         tick = self._ticker("rendering pages", len(specs))
         files: dict[str, OutputFile] = {}
         pages: dict[str, tuple[str, str]] = {}
-        rendered = 0
+        rendered: list[str] = []
         for spec, (mark, data) in zip(
             specs, map_in_order(render, specs, self.jobs, tick), strict=True
         ):
             if data is None:
                 digest = known[spec.path][1]
             else:
-                digest, rendered = digest_bytes(data), rendered + 1
+                digest = digest_bytes(data)
+                rendered.append(spec.path)
             files[spec.path] = OutputFile(digest, data)
             pages[spec.path] = (mark, digest)
         self.state.pages, self.state.render_key = pages, key

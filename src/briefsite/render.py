@@ -137,6 +137,7 @@ class SiteRenderer:
                     "actors": v.most_active(),
                 },
                 meta=lambda: {"jsonld": [json_script(self.meta.website())]},
+                key=v.site_key,
             ),
             self._html(
                 u.section("briefs"),
@@ -144,6 +145,7 @@ class SiteRenderer:
                 "All briefs",
                 lambda: {"groups": v.archive(), "count": len(g.briefs)},
                 f"Every brief of {self.config.title}, newest first.",
+                key=v.site_key,
             ),
         ]
         specs += [
@@ -161,7 +163,11 @@ class SiteRenderer:
         ]
         specs.append(
             self._html(
-                u.section("actors"), "actors.html", "Actors", lambda: {"actors": v.actors_index()}
+                u.section("actors"),
+                "actors.html",
+                "Actors",
+                lambda: {"actors": v.actors_index()},
+                key=v.site_key,
             )
         )
         specs += [
@@ -173,6 +179,7 @@ class SiteRenderer:
                 f"{n.actor.name}: {n.actor.role}" if n.actor.role else "",
                 source=n.actor.path or _first_brief_path(n.briefs),
                 meta=partial(self._actor_meta, n),
+                key=partial(v.actor_page_key, n),
             )
             for n in g.actors.values()
         ]
@@ -185,6 +192,7 @@ class SiteRenderer:
                     "publishers": v.publishers_index(),
                     "unattributed": [v.source_use(use) for use in g.unattributed],
                 },
+                key=v.site_key,
             )
         )
         specs += [
@@ -194,11 +202,12 @@ class SiteRenderer:
                 n.publisher.name,
                 partial(v.publisher_page, n),
                 source=n.publisher.path or _first_brief_path([use.brief for use in n.uses]),
+                key=partial(v.publisher_page_key, n),
             )
             for n in g.publishers.values()
         ]
         specs += [
-            self._html(u.timeline(), "timeline.html", "Timeline", v.timeline_page),
+            self._html(u.timeline(), "timeline.html", "Timeline", v.timeline_page, key=v.site_key),
         ]
         specs += [
             self._html(
@@ -206,6 +215,7 @@ class SiteRenderer:
                 "timeline.html",
                 f"Timeline: {g.actors[actor_id].actor.name}",
                 partial(v.timeline_page, actor_id),
+                key=v.site_key,
             )
             for actor_id in v.timeline_actor_ids()
         ]
@@ -216,12 +226,14 @@ class SiteRenderer:
                 "Quotes",
                 lambda: {"quotes": [v.quote(q, b) for q, b in g.quotes]},
                 meta=lambda: {"jsonld": [json_script(self.meta.quotes_page())]},
+                key=v.site_key,
             ),
             self._html(
                 u.section("takeaways"),
                 "takeaways.html",
                 "Analyst takeaways",
                 lambda: {"takeaways": [v.takeaway(t, b) for t, b in g.takeaways]},
+                key=v.site_key,
             ),
         ]
         for kind, terms, url in (("topics", g.topics, u.topic), ("places", g.places, u.place)):
@@ -231,6 +243,7 @@ class SiteRenderer:
                     "terms.html",
                     kind.title(),
                     partial(_terms_context, v, terms, url, kind),
+                    key=v.site_key,
                 )
             )
             specs += [
@@ -241,6 +254,7 @@ class SiteRenderer:
                     partial(_term_context, v, n, kind),
                     f"Briefs on {n.name}.",
                     source=_first_brief_path(n.briefs),
+                    key=partial(v.term_page_key, n),
                 )
                 for n in terms.values()
             ]
@@ -252,13 +266,28 @@ class SiteRenderer:
         html_urls = [spec.url for spec in specs if spec.path.endswith("index.html")]
         feed_source = self._template_source("feed.xml")
         specs += [
-            PageSpec("feed.xml", "", self._feed_context, self.atom_feed, source=feed_source),
-            PageSpec("feed.json", "", self._feed_context, self.json_feed, source="content/briefs"),
+            PageSpec(
+                "feed.xml",
+                "",
+                self._feed_context,
+                self.atom_feed,
+                key=v.site_key,
+                source=feed_source,
+            ),
+            PageSpec(
+                "feed.json",
+                "",
+                self._feed_context,
+                self.json_feed,
+                key=v.site_key,
+                source="content/briefs",
+            ),
             PageSpec(
                 "sitemap.xml",
                 "",
                 partial(self._sitemap_context, html_urls),
                 self.sitemap,
+                key=v.site_key,
                 source=self._template_source("sitemap.xml"),
             ),
             PageSpec("robots.txt", "", self._robots_context, self.robots, source=CONFIG_SOURCE),

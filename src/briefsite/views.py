@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -131,6 +132,8 @@ class Views:
         self.graph = graph
         self.urls = urls
         self._cards: dict[str, BriefCard] = {}
+        self._names_key: str | None = None
+        self._site_key: str | None = None
         self._timeline_urls: frozenset[str] | None = None
 
     # ---- small pieces ----------------------------------------------------------------
@@ -240,6 +243,48 @@ class Views:
         )
 
     # ---- whole pages -------------------------------------------------------------------
+    # ---- fingerprint keys: what a page shows, by digest -------------------------------------
+    def names_key(self) -> str:
+        """Every name the graph decides (actors, publishers, topics, places), as one digest."""
+        if self._names_key is None:
+            g = self.graph
+            data = (
+                [(i, n.actor) for i, n in g.actors.items()],
+                [(i, n.publisher) for i, n in g.publishers.items()],
+                [(t.slug, t.name) for t in g.topics.values()],
+                [(t.slug, t.name) for t in g.places.values()],
+            )
+            self._names_key = _digest(repr(data))
+        return self._names_key
+
+    def site_key(self) -> str:
+        """Every published brief (each by its digest, in order) and every name."""
+        if self._site_key is None:
+            digests = "".join(b.digest for b in self.graph.briefs)
+            self._site_key = _digest(f"{self.names_key()}{digests}")
+        return self._site_key
+
+    def actor_page_key(self, node: ActorNode) -> tuple:
+        """An actor page shows its briefs, quotes, events and companions, and names."""
+        return (
+            self.names_key(),
+            node.actor,
+            [b.digest for b in node.briefs],
+            [(q.anchor, b.digest) for q, b in node.quotes],
+            [(e.title, e.date, b.digest) for e, b in node.events],
+            sorted(node.seen_with.items()),
+        )
+
+    def publisher_page_key(self, node: PublisherNode) -> tuple:
+        return (
+            self.names_key(),
+            node.publisher,
+            [(u.brief.digest, u.source.number) for u in node.uses],
+        )
+
+    def term_page_key(self, node: TermNode) -> tuple:
+        return (self.names_key(), node.slug, node.name, [b.digest for b in node.briefs])
+
     def brief_page_key(self, brief: Brief) -> tuple:
         """Everything a brief page shows that does not come from the brief itself."""
         older, newer = self.graph.neighbours[brief.slug]
@@ -403,6 +448,10 @@ _CITE_ATTRIBUTES = re.compile(
 def without_cite_ids(html: str) -> Markup:
     """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
     return Markup(_CITE_ATTRIBUTES.sub("", html))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def group_by_month(items: list, date_of) -> list[Group]:
