@@ -111,22 +111,36 @@ def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
     reader.unknown_keys(node, ACTOR_KEYS, "actor front matter")
     get = node.entries.get
     name = reader.text(get("name"), "name")
-    if not name:
+    if "name" not in node.entries:
         reader.error(1, "missing required key 'name'")
-        return None
+    elif name == "" or get("name").is_null:  # type: ignore[union-attr]
+        reader.error(node.key_lines["name"], "'name' must not be empty")
     actor_id = reader.text(get("slug"), "slug") or path.stem
-    if not is_safe_slug(actor_id):
+    safe_id = is_safe_slug(actor_id)
+    if not safe_id:
         reader.error(node.key_lines.get("slug", 1), f"'{actor_id}' is not a usable slug")
+    # every field is checked even when the actor is unusable: all problems in one run
+    links_node = get("links")
+    link_nodes = (
+        (links_node,)
+        if links_node and links_node.kind == "scalar"
+        else reader.items(links_node, "links")
+    )
+    links = [reader.url(item, "links") for item in link_nodes]
+    kind = reader.choice(get("kind"), "kind", ACTOR_KINDS)
+    role = reader.text(get("role"), "role")
+    country = reader.text(get("country"), "country")
+    aliases = tuple(value for value, _ in reader.text_list(get("aliases"), "aliases"))
+    if not name or not safe_id:
         return None
-    links = [reader.url(item, "links") for item in reader.items(get("links"), "links")]
     bio = python_markdown.markdown(body) if body.strip() else ""
     return Actor(
         id=actor_id,
         name=name,
-        kind=reader.choice(get("kind"), "kind", ACTOR_KINDS),
-        role=reader.text(get("role"), "role"),
-        country=reader.text(get("country"), "country"),
-        aliases=tuple(value for value, _ in reader.text_list(get("aliases"), "aliases")),
+        kind=kind,
+        role=role,
+        country=country,
+        aliases=aliases,
         links=tuple(link for link in links if link),
         bio=bio,
         path=rel,
