@@ -43,7 +43,7 @@ from briefsite.output import (
     spare_dir,
 )
 from briefsite.parallel import default_jobs, map_in_order
-from briefsite.registry import Registry, load_registry
+from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
 from briefsite.render import PageSpec, SiteRenderer, fingerprint, make_environment, theme_dir
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
@@ -177,12 +177,13 @@ class Builder:
         todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
         for path in paths:
             rel = path.relative_to(root).as_posix()
-            stat = path.stat()
+            stat = _stat(path)
             record = old.get(rel)
             if record and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 records[rel] = record
                 continue
-            data = _read_bytes(path)
+            # a file too large is not read here: reading the brief reports it
+            data = _read_bytes(path) if stat.st_size <= MAX_FILE_BYTES else None
             digest = _digest(data) if data is not None else None
             if record and digest == record.digest:
                 records[rel] = SourceRecord(
@@ -382,6 +383,14 @@ def _read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _stat(path: Path) -> os.stat_result:
+    """The file's stat; a file gone since it was listed looks new (reading it reports why)."""
+    try:
+        return path.stat()
+    except OSError:
+        return os.stat_result((0,) * 10)
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:

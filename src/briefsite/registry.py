@@ -19,6 +19,7 @@ ACTOR_KINDS = ("person", "state", "organization", "group")
 PUBLISHER_KINDS = ("news", "government", "think-tank", "social", "other")
 ACTOR_KEYS = frozenset({"name", "kind", "role", "country", "aliases", "links", "slug"})
 PUBLISHER_KEYS = frozenset({"name", "url", "kind"})
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a brief is prose: anything larger is a mistake
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ def read_yaml_file(
 ) -> tuple[Node | None, str, int]:
     """Parse a `.yml` file or a Markdown file's front matter: (node, body, body's first line)."""
     try:
+        size = len(data) if data is not None else path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reader.error(1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            return None, "", 1
         text = decode(data if data is not None else path.read_bytes())
     except DecodeProblem as problem:
         reader.error(problem.line, problem.message)
@@ -63,13 +68,17 @@ def read_yaml_file(
             split.yaml_text,
             2,
         )
+    elif not text.strip():
+        reader.error(1, "file is empty")
+        return None, "", 1
     node, problems = parse_yaml(yaml_text, yaml_line)
     for line, message in problems:
         reader.error(line, message)
     if problems:
         return None, body, body_line
     if node is None or node.kind != "map":
-        reader.error(node.line if node else 1, "front matter must be a mapping of keys to values")
+        what = "front matter" if rel.endswith(".md") else "file"
+        reader.error(node.line if node else 1, f"{what} must be a mapping of keys to values")
         return None, body, body_line
     return node, body, body_line
 

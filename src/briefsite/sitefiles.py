@@ -43,7 +43,7 @@ def find_files(
             path = current / name
             if name.startswith(".") or name.endswith("~") or not name.endswith(suffixes):
                 continue
-            if _allowed(root, path, diags):
+            if _allowed(root, path, diags) and _regular(root, path, diags):
                 found.append(path)
     return sorted(found)
 
@@ -54,4 +54,13 @@ def _allowed(root: Path, path: Path, diags: Diagnostics) -> bool:
     diags.error(
         path.relative_to(root).as_posix(), 1, "symlink leads outside the site root; refused"
     )
+    return False
+
+
+def _regular(root: Path, path: Path, diags: Diagnostics) -> bool:
+    """Only regular files are read: a FIFO would hang the build, a dangling link crash it."""
+    if path.is_file():
+        return True
+    what = "a symlink that leads nowhere" if path.is_symlink() else "not a regular file"
+    diags.error(path.relative_to(root).as_posix(), 1, f"{what}; skipped")
     return False
