@@ -44,7 +44,14 @@ from briefsite.output import (
 )
 from briefsite.parallel import default_jobs, map_in_order
 from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
-from briefsite.render import PageSpec, SiteRenderer, fingerprint, make_environment, theme_dir
+from briefsite.render import (
+    PageSpec,
+    SiteRenderer,
+    check_templates,
+    fingerprint,
+    make_environment,
+    theme_dir,
+)
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
 
@@ -132,6 +139,8 @@ class Builder:
         if not diags.items and self._unchanged(inputs_key):
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
         site, parsed = self._load(config, registry, brief_paths, diags)
+        for path, line, message in check_templates(options.site, env):
+            diags.error(path, line, message)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
         try:
