@@ -35,6 +35,11 @@ def find_files(
         if not _allowed(root, current, diags) or current.resolve() in seen:
             dirnames.clear()
             continue
+        if current != base and base.resolve().is_relative_to(current.resolve()):
+            rel = current.relative_to(root).as_posix()
+            diags.error(rel, 1, "symlink leads back to a folder above it (a loop); refused")
+            dirnames.clear()
+            continue
         seen.add(current.resolve())
         dirnames[:] = (
             sorted(d for d in dirnames if not d.startswith((".", "_"))) if recursive else []
