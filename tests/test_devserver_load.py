@@ -147,3 +147,18 @@ def test_more_traversal_encodings_get_404(real_site: PreviewServer, target: str)
     connection.close()
     assert response.status == 404
     assert b"TOP-SECRET" not in body and b"root:" not in body and b"PATH=" not in body
+
+
+def test_ctrl_c_after_a_rebuild_stops_the_server_promptly(tmp_path: Path) -> None:
+    """A rebuild swaps the watched output directory; watchdog then failed while stopping,
+    which skipped stopping the HTTP server, and `briefsite serve` ignored Ctrl+C."""
+    site = soak.make_site(tmp_path / "site", 10)
+    server = soak.start_server(site)
+    try:
+        soak.write_edit(site, 1)
+        soak.wait_for(server, 1)
+    finally:
+        started = time.monotonic()
+        server.stop()
+    assert server.process.returncode == 0
+    assert time.monotonic() - started < 5

@@ -127,7 +127,12 @@ class Watcher:
             self._stopping = True
             self._condition.notify()
         if self._observer is not None:
-            self._observer.stop()
+            try:
+                self._observer.stop()
+            except (KeyError, OSError):
+                # watchdog's inotify bookkeeping trips over a watched directory that was
+                # renamed (the output swap does that); its threads are stopped all the same
+                self._log("watcher: ignoring an error from watchdog while stopping")
             self._observer.join(timeout)
             self._observer = None
         if self._thread is not None:
