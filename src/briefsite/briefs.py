@@ -305,9 +305,11 @@ class _BriefReader:
                 self.reader.error(item.line, "a quote must be a mapping with 'text'")
                 continue
             self.reader.unknown_keys(item, QUOTE_KEYS, "a quote")
-            text = self.reader.text(item.entries.get("text"), "text")
+            text_node = item.entries.get("text")
+            text = self.reader.text(text_node, "text")
             if not text:
-                self.reader.error(item.line, "a quote needs a 'text'")
+                if text_node is None or text_node.kind == "scalar":  # else: reported as a type
+                    self.reader.error(item.line, "a quote needs a 'text'")
                 continue
             by_node = item.entries.get("by")
             by_name = self.reader.text(by_node, "by")

@@ -14,6 +14,7 @@ from briefsite.frontmatter import DecodeProblem, decode
 from briefsite.yamlsafe import parse_yaml
 
 CONFIG_PATH = "content/site.yml"
+MAX_CONFIG_BYTES = 1024 * 1024
 KNOWN_KEYS = frozenset(
     {"title", "base_url", "language", "description", "timezone", "author", "copyright", "params"}
 )
@@ -66,9 +67,15 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     node = None
     if path.is_file():
         try:
+            if path.stat().st_size > MAX_CONFIG_BYTES:
+                raise DecodeProblem(
+                    1, f"file is too large (the limit is {MAX_CONFIG_BYTES:,} bytes)"
+                )
             node, problems = parse_yaml(decode(path.read_bytes()))
         except DecodeProblem as problem:
             problems = [(problem.line, problem.message)]
+        except OSError as exc:
+            problems = [(1, f"cannot read file: {exc.strerror or exc}")]
         for line, message in problems:
             reader.error(line, message)
         if node is not None and reader.mapping(node, "site.yml", 1):

@@ -12,6 +12,7 @@ from briefsite.yamlsafe import Node
 
 _SAFE_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DECIMAL = re.compile(r"^\+?[0-9][0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,11 @@ class Reader:
         nodes = node.items if node.kind == "seq" else (node,)
         found = []
         for item in nodes:
-            if item.kind != "scalar" or item.tag != "int" or int(item.text) < 1:
+            number = _source_number(item)
+            if number is None:
                 self.error(item.line, f"'{name}' must be a source number (1, 2, ...)")
                 continue
-            found.append((int(item.text), item.line))
+            found.append((number, item.line))
         return found
 
     def when(self, node: Node | None, name: str, tz: ZoneInfo) -> dt.datetime | None:
@@ -135,11 +137,22 @@ def parse_when(value: str, tz: ZoneInfo) -> dt.datetime | None:
             moment = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), tz)
         else:
             moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
-    except ValueError:
+        moment = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+        offset = moment.utcoffset()
+        if offset is not None:
+            moment = moment.replace(tzinfo=dt.timezone(offset))
+        moment.astimezone(dt.UTC)  # feeds show it in UTC: it must exist there too
+    except (ValueError, OverflowError):
         return None
-    moment = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
-    offset = moment.utcoffset()
-    return moment.replace(tzinfo=dt.timezone(offset)) if offset is not None else moment
+    return moment
+
+
+def _source_number(node: Node) -> int | None:
+    """A positive decimal integer such as `2` (not `0x2`, `1:30`, `"2"` or `2.0`)."""
+    if node.kind != "scalar" or node.tag != "int" or not _DECIMAL.match(node.text):
+        return None
+    number = int(node.text.replace("_", ""))
+    return number if number >= 1 else None
 
 
 def _kind_name(node: Node) -> str:

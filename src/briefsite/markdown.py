@@ -282,6 +282,13 @@ class BriefMarkdown:
         self.md = markdown.Markdown(
             extensions=[*_EXTENSIONS, _BriefExtension(self)], output_format="html"
         )
+        # front matter (quotes, takeaways) is Markdown but never raw HTML: markup typed into
+        # a YAML field is shown as text; only a brief's body may carry the author's HTML
+        self.fragment_md = markdown.Markdown(
+            extensions=[*_EXTENSIONS, _BriefExtension(self)], output_format="html"
+        )
+        self.fragment_md.preprocessors.deregister("html_block")
+        self.fragment_md.inlinePatterns.deregister("html")
 
     def render_body(
         self,
@@ -315,9 +322,9 @@ class BriefMarkdown:
             linked = CITATION.sub(lambda m: sink.render(m.group(1)), escaped)
             return Fragment(linked, " ".join(text.split()))
         job = _Job(sink)
-        converted = self._convert(text, job)
+        converted = self._convert(text, job, self.fragment_md)
         plain = " ".join(_PLACEHOLDER.sub("", re.sub(r"<[^>]+>", "", converted)).split())
-        self.md.reset()
+        self.fragment_md.reset()
         if (
             converted.startswith("<p>")
             and converted.endswith("</p>")
@@ -326,10 +333,10 @@ class BriefMarkdown:
             converted = converted[3:-4]
         return Fragment(converted, html.unescape(plain))
 
-    def _convert(self, text: str, job: _Job) -> str:
+    def _convert(self, text: str, job: _Job, md: markdown.Markdown | None = None) -> str:
         self.job = job
         try:
-            return self.md.convert(text)
+            return (md or self.md).convert(text)
         finally:
             self.job = None
 

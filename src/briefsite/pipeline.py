@@ -47,8 +47,14 @@ from briefsite.output import (
     spare_dir,
 )
 from briefsite.parallel import default_jobs, map_in_order
-from briefsite.registry import Registry, load_registry
-from briefsite.render import PageSpec, SiteRenderer, make_environment, theme_dir
+from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
+from briefsite.render import (
+    PageSpec,
+    SiteRenderer,
+    check_templates,
+    make_environment,
+    theme_dir,
+)
 from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
@@ -170,6 +176,8 @@ class Builder:
             return self._result(list(self.state.diagnostics), True, WriteReport(), start)
         site, parsed = self._load(config, registry, brief_paths, diags)
         self._stage("read")
+        for path, line, message in check_templates(options.site, env):
+            diags.error(path, line, message)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
         names = theme_static_names() if options.fingerprint else set()
@@ -257,12 +265,13 @@ class Builder:
         todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
         for path in paths:
             rel = path.relative_to(root).as_posix()
-            stat = path.stat()
+            stat = _stat(path)
             record = old.get(rel)
             if record and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 records[rel] = record
                 continue
-            data = _read_bytes(path)
+            # a file too large is not read here: reading the brief reports it
+            data = _read_bytes(path) if stat.st_size <= MAX_FILE_BYTES else None
             digest = _digest(data) if data is not None else None
             if record and digest == record.digest:
                 records[rel] = SourceRecord(
@@ -540,6 +549,14 @@ def _read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _stat(path: Path) -> os.stat_result:
+    """The file's stat; a file gone since it was listed looks new (reading it reports why)."""
+    try:
+        return path.stat()
+    except OSError:
+        return os.stat_result((0,) * 10)
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ ACTOR_KINDS = ("person", "state", "organization", "group")
 PUBLISHER_KINDS = ("news", "government", "think-tank", "social", "other")
 ACTOR_KEYS = frozenset({"name", "kind", "role", "country", "aliases", "links", "slug"})
 PUBLISHER_KEYS = frozenset({"name", "url", "kind"})
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a brief is prose: anything larger is a mistake
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ def read_yaml_file(
 ) -> tuple[Node | None, str, int]:
     """Parse a `.yml` file or a Markdown file's front matter: (node, body, body's first line)."""
     try:
+        size = len(data) if data is not None else path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            reader.error(1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            return None, "", 1
         text = decode(data if data is not None else path.read_bytes())
     except DecodeProblem as problem:
         reader.error(problem.line, problem.message)
@@ -63,13 +68,17 @@ def read_yaml_file(
             split.yaml_text,
             2,
         )
+    elif not text.strip():
+        reader.error(1, "file is empty")
+        return None, "", 1
     node, problems = parse_yaml(yaml_text, yaml_line)
     for line, message in problems:
         reader.error(line, message)
     if problems:
         return None, body, body_line
     if node is None or node.kind != "map":
-        reader.error(node.line if node else 1, "front matter must be a mapping of keys to values")
+        what = "front matter" if rel.endswith(".md") else "file"
+        reader.error(node.line if node else 1, f"{what} must be a mapping of keys to values")
         return None, body, body_line
     return node, body, body_line
 
@@ -111,22 +120,36 @@ def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
     reader.unknown_keys(node, ACTOR_KEYS, "actor front matter")
     get = node.entries.get
     name = reader.text(get("name"), "name")
-    if not name:
+    if "name" not in node.entries:
         reader.error(1, "missing required key 'name'")
-        return None
+    elif name == "" or get("name").is_null:  # type: ignore[union-attr]
+        reader.error(node.key_lines["name"], "'name' must not be empty")
     actor_id = reader.text(get("slug"), "slug") or path.stem
-    if not is_safe_slug(actor_id):
+    safe_id = is_safe_slug(actor_id)
+    if not safe_id:
         reader.error(node.key_lines.get("slug", 1), f"'{actor_id}' is not a usable slug")
+    # every field is checked even when the actor is unusable: all problems in one run
+    links_node = get("links")
+    link_nodes = (
+        (links_node,)
+        if links_node and links_node.kind == "scalar"
+        else reader.items(links_node, "links")
+    )
+    links = [reader.url(item, "links") for item in link_nodes]
+    kind = reader.choice(get("kind"), "kind", ACTOR_KINDS)
+    role = reader.text(get("role"), "role")
+    country = reader.text(get("country"), "country")
+    aliases = tuple(value for value, _ in reader.text_list(get("aliases"), "aliases"))
+    if not name or not safe_id:
         return None
-    links = [reader.url(item, "links") for item in reader.items(get("links"), "links")]
     bio = python_markdown.markdown(body) if body.strip() else ""
     return Actor(
         id=actor_id,
         name=name,
-        kind=reader.choice(get("kind"), "kind", ACTOR_KINDS),
-        role=reader.text(get("role"), "role"),
-        country=reader.text(get("country"), "country"),
-        aliases=tuple(value for value, _ in reader.text_list(get("aliases"), "aliases")),
+        kind=kind,
+        role=role,
+        country=country,
+        aliases=aliases,
         links=tuple(link for link in links if link),
         bio=bio,
         path=rel,

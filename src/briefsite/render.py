@@ -79,6 +79,43 @@ def make_environment(site_root: Path) -> jinja2.Environment:
     return env
 
 
+def check_templates(site_root: Path, env: jinja2.Environment) -> list[tuple[str, int, str]]:
+    """Problems in the site's own templates as (path, line, message), found before rendering.
+
+    Every template is read and compiled up front, so all syntax errors come out in one run,
+    bytes that are not UTF-8 are a diagnostic rather than a crash, and a template symlinked
+    from outside the site root is refused.
+    """
+    folder = site_root / "templates"
+    problems: list[tuple[str, int, str]] = []
+    if not folder.is_dir():
+        return problems
+    root = site_root.resolve()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() and not path.is_symlink():
+            continue
+        rel = path.relative_to(site_root).as_posix()
+        if not path.resolve().is_relative_to(root):
+            problems.append((rel, 1, "symlink leads outside the site root; refused"))
+            continue
+        try:
+            data = path.read_bytes()
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            problems.append((rel, line, "template is not valid UTF-8"))
+            continue
+        except OSError as exc:
+            problems.append((rel, 1, f"cannot read template: {exc.strerror or exc}"))
+            continue
+        name = path.relative_to(folder).as_posix()
+        try:
+            env.parse(source, name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append((rel, exc.lineno or 1, f"template error: {exc.message or exc}"))
+    return problems
+
+
 def format_date(value: dt.datetime | None, style: str = "long") -> str:
     """`11 May 2025`; `short` gives `11 May`; a date-time keeps its time only if it has one."""
     if value is None:

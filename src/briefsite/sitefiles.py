@@ -35,6 +35,11 @@ def find_files(
         if not _allowed(root, current, diags) or current.resolve() in seen:
             dirnames.clear()
             continue
+        if current != base and base.resolve().is_relative_to(current.resolve()):
+            rel = current.relative_to(root).as_posix()
+            diags.error(rel, 1, "symlink leads back to a folder above it (a loop); refused")
+            dirnames.clear()
+            continue
         seen.add(current.resolve())
         dirnames[:] = (
             sorted(d for d in dirnames if not d.startswith((".", "_"))) if recursive else []
@@ -43,7 +48,7 @@ def find_files(
             path = current / name
             if name.startswith(".") or name.endswith("~") or not name.endswith(suffixes):
                 continue
-            if _allowed(root, path, diags):
+            if _allowed(root, path, diags) and _regular(root, path, diags):
                 found.append(path)
     return sorted(found)
 
@@ -54,4 +59,13 @@ def _allowed(root: Path, path: Path, diags: Diagnostics) -> bool:
     diags.error(
         path.relative_to(root).as_posix(), 1, "symlink leads outside the site root; refused"
     )
+    return False
+
+
+def _regular(root: Path, path: Path, diags: Diagnostics) -> bool:
+    """Only regular files are read: a FIFO would hang the build, a dangling link crash it."""
+    if path.is_file():
+        return True
+    what = "a symlink that leads nowhere" if path.is_symlink() else "not a regular file"
+    diags.error(path.relative_to(root).as_posix(), 1, f"{what}; skipped")
     return False

@@ -29,6 +29,8 @@ def excerpt(root: Path, diagnostic: Diagnostic) -> list[str]:
     try:
         path = (root / diagnostic.path).resolve()
         path.relative_to(root.resolve())
+        if not path.is_file():  # a FIFO would block, a folder has no lines
+            return []
         with path.open(encoding="utf-8-sig", errors="replace") as handle:
             text = next((t for n, t in enumerate(handle, 1) if n == diagnostic.line), None)
         if text is None:

@@ -8,6 +8,7 @@ a diagnostic instead of an exception or a hang.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +25,9 @@ _TAG_PREFIX = "tag:yaml.org,2002:"
 _SAFE_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "seq", "map"}
 _TRUE = {"true", "yes", "on", "y"}
 _FALSE = {"false", "no", "off", "n"}
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)
+_UNCLOSED = re.compile(r"end of stream|while parsing a flow|while scanning a quoted")
 
 Kind = Literal["scalar", "seq", "map"]
 
@@ -93,10 +97,13 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
     `first_line` is the file line on which `text` starts, so lines point into the whole file.
     """
     try:
+        too_big = _prescan(text, first_line)
+        if too_big is not None:
+            return None, [too_big]
         composed = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and "end of stream" in (exc.problem or ""):
+        if exc.context_mark and _UNCLOSED.search(f"{exc.context} {exc.problem}"):
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
         line = first_line + (mark.line if mark else 0)
         return None, [(line, f"invalid YAML: {_describe(exc, text)}")]
@@ -110,6 +117,29 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
     except YamlProblem as problem:
         return None, [*converter.problems, (problem.line, problem.message)]
     return root, converter.problems
+
+
+def _prescan(text: str, first_line: int) -> tuple[int, str] | None:
+    """Stream the parse events and stop at absurd nesting or size, before composing.
+
+    libyaml's composer recurses in C: a few hundred thousand nested brackets crash the
+    process, and a huge document is built in memory before it could be counted. The event
+    stream is flat and lazy, so this stops early, in bounded time and memory.
+    """
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE_EVENTS):
+            nodes += 1
+            line = first_line + event.start_mark.line
+            if nodes > MAX_NODES:
+                return line, f"YAML expands to more than {MAX_NODES} nodes (alias bomb?)"
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line, f"YAML nested more than {MAX_DEPTH} levels deep"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 def _describe(exc: yaml.MarkedYAMLError, text: str) -> str:
@@ -168,6 +198,10 @@ class _Converter:
     def short_tag(self, node: yaml.Node, line: int) -> str:
         tag = node.tag or ""
         short = tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
+        if short == "value":  # a lone `=` is YAML 1.1's "value" key; to an author it is text
+            return "str"
+        if short == "merge":
+            raise YamlProblem(line, "YAML merge keys ('<<') are not supported; write the keys out")
         if short not in _SAFE_TAGS:
             raise YamlProblem(line, f"YAML tag '{tag}' is not allowed (only plain YAML is)")
         return short

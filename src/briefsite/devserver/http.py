@@ -80,6 +80,9 @@ class _HTTPServer(ThreadingHTTPServer):
     """A threaded server that tracks its connections so that it can close them all."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections when many clients (a browser
+    # with many tabs, a load test) connect at once: they stall for seconds in SYN retries
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], site: _Site, family: int) -> None:
         self.address_family = family

@@ -78,9 +78,12 @@ class DevSession:
             raise
 
     def stop(self) -> None:
-        """Stop watching, then serving; joins every thread."""
-        self.watcher.stop()
-        self.server.stop()
+        """Stop watching, then serving; joins every thread. Serving stops even if watching
+        fails to stop cleanly, so Ctrl+C always ends the process."""
+        try:
+            self.watcher.stop()
+        finally:
+            self.server.stop()
 
     def rebuild(self, changed: frozenset[Path]) -> None:
         """Run the build for `changed` sources, report it, and push the result."""
