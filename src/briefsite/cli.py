@@ -41,6 +41,11 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes to use (default: all cores)",
     )
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="skip the Pagefind search index (and the /search/ page)",
+    )
     _verbosity(parser)
 
 
@@ -209,6 +214,7 @@ def options_from(args: argparse.Namespace, output: Path | None = None) -> BuildO
         base_url=args.base_url,
         jobs=args.jobs,
         use_cache=not getattr(args, "no_cache", False),
+        search=not getattr(args, "no_search", False),
     )
 
 
