@@ -389,7 +389,8 @@ class SiteRenderer:
             url,
             lambda: {"page": {**page, **(meta() if meta else {})}, **context()},
             partial(self._render, template),
-            key=(lambda: (page, meta() if meta else None, key())) if key else None,
+            # `meta` (JSON-LD and the like) is made from the data `key` stands for.
+            key=(lambda: (page, key())) if key else None,
             source=source or self._template_source(template),
         )
 
