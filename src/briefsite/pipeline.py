@@ -173,7 +173,9 @@ class Builder:
         inputs_key = _stat_key(options, brief_paths, static, render_key, self._racy_after)
         self._stage("scan")
         if not diags.items and self._unchanged(inputs_key):
-            return self._result(list(self.state.diagnostics), True, WriteReport(), start)
+            result = self._result(list(self.state.diagnostics), True, WriteReport(), start)
+            result.pages = len(self.state.live or {})
+            return result
         site, parsed = self._load(config, registry, brief_paths, diags)
         self._stage("read")
         for path, line, message in check_templates(options.site, env):
