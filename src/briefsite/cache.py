@@ -112,7 +112,10 @@ def sources_path(state_file: Path) -> Path:
 
 
 def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
-    """An object saved by `write_signed`, or None and a warning if foreign or corrupt."""
+    """An object saved by `write_signed`, or None and a warning if foreign or corrupt.
+
+    A cache written by another version of briefsite is simply not used (no warning).
+    """
     try:
         blob = path.read_bytes()
     except OSError:
@@ -120,14 +123,17 @@ def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
     try:
         if not blob.startswith(_MAGIC):
             raise ValueError("not a briefsite cache")
-        signature, payload = blob[len(_MAGIC) : len(_MAGIC) + 32], blob[len(_MAGIC) + 32 :]
+        version, _, rest = blob[len(_MAGIC) :].partition(b"\n")
+        if version != code_version().encode():
+            return None, None
+        signature, payload = rest[:32], rest[32:]
         expected = hmac.new(_key(), payload, hashlib.sha256).digest()
         if not hmac.compare_digest(signature, expected):
             raise ValueError("not made by this user's briefsite")
         value = _Unpickler(io.BytesIO(payload)).load()
         if not isinstance(value, kind):
             raise ValueError("unexpected content")
-    except Exception as exc:
+    except Exception as exc:  # any failure at all means: do not trust it
         return None, f"ignoring the build cache {path}: {exc}"
     return value, None
 
@@ -140,7 +146,8 @@ def write_signed(path: Path, value: object) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         signature = hmac.new(_key(), payload, hashlib.sha256).digest()
         temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_bytes(_MAGIC + signature + payload)
+        header = _MAGIC + code_version().encode() + b"\n"
+        temporary.write_bytes(header + signature + payload)
         os.replace(temporary, path)
     except OSError:
         pass
