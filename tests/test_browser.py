@@ -14,22 +14,13 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browsers import CHROMIUM, chromium
 from conftest import FULL_SITE, TESTS_DIR, build_ok
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = TESTS_DIR / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = TESTS_DIR / "output" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = {
     "home": "/desk/",
     "brief": "/desk/briefs/grain-corridor-talks/",
@@ -69,14 +60,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium."""
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def open_page(browser, url: str, width: int, scheme: str, javascript: bool = True):

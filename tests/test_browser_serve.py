@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browsers import CHROMIUM, chromium
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 from servehelp import ServeProcess
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(
         f"{CHROMIUM} is missing (tests/setup_browser.sh installs it)", allow_module_level=True
@@ -25,14 +25,6 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
 expect = sync_api.expect
 
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BRIEF = "content/briefs/2025-03-02-grain-corridor-talks.md"
 BRIEF_URL = "briefs/grain-corridor-talks/"
 RELOAD_LIMIT_MS = 2000
@@ -41,14 +33,8 @@ OVERLAY = "#__briefsite_overlay"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

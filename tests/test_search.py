@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browsers import chromium
 from conftest import FULL_SITE, build_ok, copy_site
 from htmlcheck import check_links, parse_file
 
@@ -19,7 +20,6 @@ from briefsite.pipeline import Builder, BuildOptions
 from briefsite.search import find_pagefind
 
 needs_pagefind = pytest.mark.skipif(find_pagefind() is None, reason="pagefind is not installed")
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @needs_pagefind
@@ -130,35 +130,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def search_results(url: str, query: str) -> list[tuple[str, str]]:
     """Type `query` into the search page at `url`; the (title, href) of each result."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (tests/setup_browser.sh)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    with chromium() as browser:
+        page = browser.new_page()
+        outside: list[str] = []
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(url.split("/desk/")[0]) else outside.append(r.url),
         )
-        try:
-            page = browser.new_page()
-            outside: list[str] = []
-            page.on(
-                "request",
-                lambda r: (
-                    None if r.url.startswith(url.split("/desk/")[0]) else outside.append(r.url)
-                ),
-            )
-            page.goto(url + "search/")
-            box = page.locator(".pagefind-ui__search-input")
-            box.wait_for(timeout=15000)
-            box.fill(query)
-            links = page.locator(".pagefind-ui__result-link")
-            links.first.wait_for(timeout=15000)
-            found = [(a.inner_text(), a.get_attribute("href") or "") for a in links.all()]
-            assert outside == [], outside  # nothing but the site itself
-            return found
-        finally:
-            browser.close()
+        page.goto(url + "search/")
+        box = page.locator(".pagefind-ui__search-input")
+        box.wait_for(timeout=15000)
+        box.fill(query)
+        links = page.locator(".pagefind-ui__result-link")
+        links.first.wait_for(timeout=15000)
+        found = [(a.inner_text(), a.get_attribute("href") or "") for a in links.all()]
+        assert outside == [], outside  # nothing but the site itself
+        return found
 
 
 def test_browser_search_finds_the_brief(served_site: str) -> None:
