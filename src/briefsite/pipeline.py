@@ -182,24 +182,10 @@ class Builder:
             diags.error(path, line, message)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
-        names = theme_static_names() if options.fingerprint else set()
-        assets, statics = fingerprint_assets(self._static_files(static), names)
-        search = self.pagefind is not None
-        try:
-            renderer = SiteRenderer(config, site.graph, site.urls, env, assets, search)
-            specs = renderer.pages()
-            files, rendered_paths = self._render(specs, _digest(f"{render_key}{assets!r}".encode()))
-        except jinja2.TemplateError as exc:
-            path, line = template_location(exc, options.site)
-            diags.error(path, line, f"template error: {exc.message or exc}")
+        produced = self._produce(site, env, render_key, static, reindex, diags)
+        if produced is None:
             return self._failed(diags, start, parsed)
-        files.update(statics)
-        if search:
-            try:
-                files.update(self._search_index(files, config.language, reindex))
-            except SearchError as exc:
-                diags.error("(search)", 0, str(exc))
-                return self._failed(diags, start, parsed)
+        files, specs, assets, rendered_paths = produced
         self._stage("render")
         try:
             report = self._write(files)
@@ -217,8 +203,38 @@ class Builder:
         result.pages = len(files)
         result.sources = page_sources(specs, static, assets, options.site)
         result.base_url = config.base_url
-        result.indexed = search
+        result.indexed = self.pagefind is not None
         return result
+
+    def _produce(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        render_key: str,
+        static: list[tuple[str, Path]],
+        reindex: bool,
+        diags: Diagnostics,
+    ) -> tuple[dict[str, OutputFile], list[PageSpec], dict[str, str], list[str]] | None:
+        """Every output file (pages, static files, search index); None after a diagnostic."""
+        names = theme_static_names() if self.options.fingerprint else set()
+        assets, statics = fingerprint_assets(self._static_files(static), names)
+        search = self.pagefind is not None
+        try:
+            renderer = SiteRenderer(site.config, site.graph, site.urls, env, assets, search)
+            specs = renderer.pages()
+            files, rendered = self._render(specs, _digest(f"{render_key}{assets!r}".encode()))
+        except jinja2.TemplateError as exc:
+            path, line = template_location(exc, self.options.site)
+            diags.error(path, line, f"template error: {exc.message or exc}")
+            return None
+        files.update(statics)
+        if search:
+            try:
+                files.update(self._search_index(files, site.config.language, reindex))
+            except SearchError as exc:
+                diags.error("(search)", 0, str(exc))
+                return None
+        return files, specs, assets, rendered
 
     def _stage(self, name: str) -> None:
         """Record how long the stage that just ended took (for `--verbose`)."""
