@@ -106,6 +106,8 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
         if exc.context_mark and _UNCLOSED.search(f"{exc.context} {exc.problem}"):
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
         line = first_line + (mark.line if mark else 0)
+        if "maximum nesting depth" in (exc.problem or ""):  # libyaml's own limit (PyYAML 6.0.4+)
+            return None, [(line, f"YAML nested more than {MAX_DEPTH} levels deep")]
         return None, [(line, f"invalid YAML: {_describe(exc, text)}")]
     except yaml.YAMLError as exc:
         return None, [(first_line, f"invalid YAML: {exc}")]
