@@ -10,13 +10,10 @@ without it the accessibility checks are skipped.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
-from browsers import CHROMIUM, chromium
+from browsers import CHROMIUM, chromium, static_server
 from conftest import FULL_SITE, TESTS_DIR, build_ok
 
 AXE = TESTS_DIR / ".node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -35,26 +32,13 @@ if not CHROMIUM.exists():  # pragma: no cover - depends on the machine
     pytest.skip("Debian's chromium is missing (tests/setup_browser.sh)", allow_module_level=True)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The full fixture served at http://127.0.0.1:<port>/desk/ from a thread."""
     root = tmp_path_factory.mktemp("browser")
     build_ok(FULL_SITE, root / "desk")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with static_server(root) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsers import chromium
+from browsers import chromium, static_server
 from conftest import FULL_SITE, build_ok, copy_site
 from htmlcheck import check_links, parse_file
 
@@ -111,21 +108,8 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("www")
     out = build_ok(FULL_SITE, root / "build")
     shutil.move(out, root / "desk")
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/desk/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with static_server(root) as url:
+        yield f"{url}/desk/"
 
 
 def search_results(url: str, query: str) -> list[tuple[str, str]]:
