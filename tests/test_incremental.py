@@ -259,8 +259,8 @@ INDEX_PAGES = ("index.html", "feed.xml", "feed.json", "sitemap.xml")
 
 def dependent_pages(builder: Builder, brief) -> set[str]:
     """The pages that show something of `brief`, as the issue lists them."""
-    graph = builder.load()[0].graph
-    urls = builder.load()[0].urls
+    site, _ = builder.load()
+    graph, urls = site.graph, site.urls
     older, newer = graph.neighbours[brief.slug]
     pages = {urls.brief(b.slug) for b in (brief, older, newer) if b}
     pages |= {urls.brief(b.slug) for b in graph.briefs if brief in graph.related[b.slug]}

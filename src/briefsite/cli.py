@@ -19,13 +19,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site root, holding content/ (default: the current directory)",
-    )
+    _site_root(parser)
     parser.add_argument("--drafts", action="store_true", help="also build briefs marked draft")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
@@ -63,7 +57,7 @@ def _site_root(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=Path("."),
         metavar="DIR",
-        help="the site root (default: the current directory)",
+        help="the site root, holding content/ (default: the current directory)",
     )
 
 
