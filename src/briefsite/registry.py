@@ -111,13 +111,24 @@ def load_registry(root: Path, diags: Diagnostics) -> Registry:
     return Registry(actors, publishers, actor_names, publisher_names)
 
 
-def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
+def _open_entry(
+    root: Path, path: Path, diags: Diagnostics, known: frozenset[str], what: str
+) -> tuple[Reader, Node, str] | None:
+    """A registry file's reader, mapping and body; None if it could not be read."""
     rel = path.relative_to(root).as_posix()
     reader = Reader(rel, diags)
     node, body, _ = read_yaml_file(path, rel, reader)
     if node is None:
         return None
-    reader.unknown_keys(node, ACTOR_KEYS, "actor front matter")
+    reader.unknown_keys(node, known, what)
+    return reader, node, body
+
+
+def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
+    opened = _open_entry(root, path, diags, ACTOR_KEYS, "actor front matter")
+    if opened is None:
+        return None
+    reader, node, body = opened
     get = node.entries.get
     name = reader.text(get("name"), "name")
     if "name" not in node.entries:
@@ -152,17 +163,15 @@ def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
         aliases=aliases,
         links=tuple(link for link in links if link),
         bio=bio,
-        path=rel,
+        path=reader.path,
     )
 
 
 def _read_publisher(root: Path, path: Path, diags: Diagnostics) -> Publisher | None:
-    rel = path.relative_to(root).as_posix()
-    reader = Reader(rel, diags)
-    node, _, _ = read_yaml_file(path, rel, reader)
-    if node is None:
+    opened = _open_entry(root, path, diags, PUBLISHER_KEYS, "publisher file")
+    if opened is None:
         return None
-    reader.unknown_keys(node, PUBLISHER_KEYS, "publisher file")
+    reader, node, _ = opened
     get = node.entries.get
     publisher_id = path.stem
     if not is_safe_slug(publisher_id):
@@ -173,5 +182,5 @@ def _read_publisher(root: Path, path: Path, diags: Diagnostics) -> Publisher | N
         name=reader.text(get("name"), "name") or publisher_id,
         url=reader.url(get("url"), "url"),
         kind=reader.choice(get("kind"), "kind", PUBLISHER_KINDS),
-        path=rel,
+        path=reader.path,
     )
