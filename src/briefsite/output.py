@@ -10,6 +10,7 @@ changed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
@@ -89,60 +90,116 @@ def scan_manifest(tree: Path) -> dict[str, str]:
 
 
 class OutputTree:
-    """The live output directory and its spare, with what each holds."""
+    """The live output directory and its spare, with what each holds.
+
+    A build first `open`s the tree, then `place`s files in the spare (render workers place
+    the pages they render themselves), then `commit`s: the rest is placed, what the new
+    site lacks is removed, and the spare becomes the live output in one rename.
+    """
 
     def __init__(
         self, output: Path, live: dict[str, str] | None, spare: dict[str, str] | None
     ) -> None:
         self.output = output
+        self.spare_path = spare_dir(output)
         self.live = live if live is not None and output.is_dir() else None
-        self.spare = spare if spare is not None and spare_dir(output).is_dir() else None
+        self.spare = spare if spare is not None and self.spare_path.is_dir() else None
+        self.held: dict[str, str] | None = None
+        """What the spare holds while a build writes into it (once opened)."""
 
-    def write(self, files: dict[str, OutputFile]) -> WriteReport:
+    def open(self) -> None:
+        """Get the spare ready to receive files (raises `OutputError`)."""
+        try:
+            clean_leftovers(self.output)
+            if self.live is None and self.output.is_dir():
+                self.live = scan_manifest(self.output)
+            if self.spare is None:
+                self.spare = scan_manifest(self.spare_path) if self.spare_path.is_dir() else {}
+        except OSError as exc:
+            raise self._error(exc) from exc
+        self.held, self.spare = self.spare, None  # unknown until the build completes
+
+    def place(self, rel: str, file: OutputFile, link_now: bool = False) -> bool:
+        """Give the spare `file` at `rel` unless it holds it already (safe in workers).
+
+        A file the live output holds already is linked only with `link_now` (`commit` links
+        it if anything changed at all); returns whether the spare now holds `file`.
+        """
+        assert self.held is not None
+        if self.held.get(rel) == file.digest:
+            return True
+        in_live = (self.live or {}).get(rel) == file.digest
+        if in_live and not link_now:
+            return False
+        try:
+            _put(self.spare_path / rel, file, self.output / rel if in_live else None)
+        except OSError as exc:
+            raise self._error(exc) from exc
+        self.held[rel] = file.digest
+        return True
+
+    def placed(self, rel: str, digest: str) -> None:
+        """Record that a worker placed `digest` at `rel`."""
+        assert self.held is not None
+        self.held[rel] = digest
+
+    def adopt(self, rel: str, digest: str) -> None:
+        """Take a file another program wrote into the spare; if the live output has the same
+        bytes, link that instead, so the file keeps its mtime."""
+        self.placed(rel, digest)
+        if (self.live or {}).get(rel) == digest:
+            with contextlib.suppress(OSError):  # if so, the spare's own copy has the same bytes
+                _put(self.spare_path / rel, OutputFile(digest), self.output / rel)
+
+    def abandon(self, paths: Iterable[str]) -> None:
+        """After a failed build, whose workers may have written any of `paths` to the spare.
+
+        They stay in the manifest with a digest that matches nothing: the next build
+        rewrites or removes them. The live output was not touched.
+        """
+        if self.held is None:
+            self.spare = None  # the spare was never opened: nothing is known of it
+            return
+        for rel in paths:
+            self.held[rel] = ""
+        self.spare, self.held = self.held, None
+
+    def sync(self, files: dict[str, OutputFile]) -> None:
+        """Make the spare hold exactly `files` (raises `OutputError`)."""
+        assert self.held is not None
+        for rel, file in files.items():
+            self.place(rel, file, link_now=True)
+        try:
+            for rel in set(self.held) - set(files):
+                _remove(self.spare_path, rel)
+                del self.held[rel]
+        except OSError as exc:
+            raise self._error(exc) from exc
+
+    def commit(self, files: dict[str, OutputFile]) -> WriteReport:
         """Make `files` the live output; raise `OutputError` (live output untouched) on failure."""
-        clean_leftovers(self.output)
-        if self.live is None and self.output.is_dir():
-            self.live = scan_manifest(self.output)
         live = self.live or {}
         report = WriteReport(
             changed=sorted(p for p, f in files.items() if live.get(p) != f.digest),
             removed=sorted(set(live) - set(files)),
         )
-        if self.live is not None and not report.changed and not report.removed:
-            return report
-        try:
-            if self.live is None:
-                self._write_fresh(files)
-            else:
-                self._sync_spare(files)
-        except OSError as exc:
-            raise OutputError(f"cannot write {self.output}: {exc.strerror or exc}") from exc
+        if self.live is None or report.changed or report.removed:
+            self.sync(files)
+            try:
+                self.spare_path.mkdir(exist_ok=True)
+                if self.output.is_dir():
+                    _exchange(self.spare_path, self.output)
+                    self.live, self.held = self.held, self.live
+                else:
+                    os.rename(self.spare_path, self.output)
+                    self.live, self.held = self.held, None
+            except OSError as exc:
+                raise self._error(exc) from exc
+        self.spare, self.held = self.held, None
         return report
 
-    def _write_fresh(self, files: dict[str, OutputFile]) -> None:
-        staging = self.output.parent / f".{self.output.name}{STAGING_SUFFIX}{uuid.uuid4().hex[:8]}"
-        try:
-            for rel, spec in files.items():
-                _put(staging / rel, spec, None)
-            os.rename(staging, self.output)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        self.live, self.spare = {rel: f.digest for rel, f in files.items()}, None
-
-    def _sync_spare(self, files: dict[str, OutputFile]) -> None:
-        spare = spare_dir(self.output)
-        if self.spare is None:
-            self.spare = scan_manifest(spare) if spare.is_dir() else {}
-        held, self.spare = self.spare, None  # unknown until the sync completes
-        for rel, spec in files.items():
-            if held.get(rel) != spec.digest:
-                live_copy = self.output / rel if self.live.get(rel) == spec.digest else None
-                _put(spare / rel, spec, live_copy)
-        for rel in set(held) - set(files):
-            _remove(spare, rel)
-        _exchange(spare, self.output)
-        self.live, self.spare = {rel: f.digest for rel, f in files.items()}, self.live
+    def _error(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot write {self.output}: {exc.strerror or exc}")
 
 
 def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
@@ -166,10 +223,11 @@ def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
 
 
 def _remove(tree: Path, rel: str) -> None:
+    """Remove one file and the directories it leaves empty."""
     path = tree / rel
     path.unlink(missing_ok=True)
     for parent in path.parents:
-        if parent == tree or any(parent.iterdir()):
+        if parent == tree or not parent.is_dir() or any(parent.iterdir()):
             break
         parent.rmdir()
 
@@ -186,8 +244,3 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(b, middle)
     os.rename(a, b)
     os.rename(middle, a)
-
-
-def files_from(pages: Iterable[tuple[str, bytes]]) -> dict[str, OutputFile]:
-    """Output files for freshly rendered pages."""
-    return {path: OutputFile(digest_bytes(data), data) for path, data in pages}

@@ -15,7 +15,6 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -103,6 +102,17 @@ class Site:
 
 
 @dataclass
+class Produced:
+    """What a build put in the output: the change report, every file, and where each came from."""
+
+    report: WriteReport
+    files: dict[str, OutputFile]
+    specs: list[PageSpec]
+    assets: dict[str, str]
+    rendered: list[str]
+
+
+@dataclass
 class BuildResult:
     """The outcome of a build: diagnostics, and what was written if it succeeded."""
 
@@ -185,23 +195,15 @@ class Builder:
         produced = self._produce(site, env, render_key, static, reindex, diags)
         if produced is None:
             return self._failed(diags, start, parsed)
-        files, specs, assets, rendered_paths = produced
-        self._stage("render")
-        try:
-            report = self._write(files)
-        except OutputError as exc:
-            diags.error(options.output_dir.as_posix(), 0, str(exc))
-            return self._failed(diags, start, parsed)
-        self._stage("write")
         self.state.inputs_key = inputs_key
         self.state.diagnostics = finish(diags, options.strict)
         self._save(with_sources=True)
         result = self._result(
-            self.state.diagnostics, True, report, start, parsed, len(rendered_paths)
+            self.state.diagnostics, True, produced.report, start, parsed, len(produced.rendered)
         )
-        result.rendered_paths = rendered_paths
-        result.pages = len(files)
-        result.sources = page_sources(specs, static, assets, options.site)
+        result.rendered_paths = produced.rendered
+        result.pages = len(produced.files)
+        result.sources = page_sources(produced.specs, static, produced.assets, options.site)
         result.base_url = config.base_url
         result.indexed = self.pagefind is not None
         return result
@@ -214,27 +216,43 @@ class Builder:
         static: list[tuple[str, Path]],
         reindex: bool,
         diags: Diagnostics,
-    ) -> tuple[dict[str, OutputFile], list[PageSpec], dict[str, str], list[str]] | None:
-        """Every output file (pages, static files, search index); None after a diagnostic."""
+    ) -> Produced | None:
+        """Render into the spare tree, add static files and the search index, and swap it in.
+
+        None after a diagnostic, with the live output untouched.
+        """
         names = theme_static_names() if self.options.fingerprint else set()
         assets, statics = fingerprint_assets(self._static_files(static), names)
         search = self.pagefind is not None
+        output = self.options.output_dir
+        tree = self._open_tree()
+        specs: list[PageSpec] = []
         try:
+            tree.open()
             renderer = SiteRenderer(site.config, site.graph, site.urls, env, assets, search)
             specs = renderer.pages()
-            files, rendered = self._render(specs, _digest(f"{render_key}{assets!r}".encode()))
+            key = _digest(f"{render_key}{assets!r}".encode())
+            files, rendered = self._render(specs, key, tree)
+            self._stage("render")
+            files.update(statics)
+            if search:
+                files.update(self._search_index(files, tree, site.config.language, reindex))
+            self._stage("index")
+            report = tree.commit(files)
         except jinja2.TemplateError as exc:
             path, line = template_location(exc, self.options.site)
             diags.error(path, line, f"template error: {exc.message or exc}")
-            return None
-        files.update(statics)
-        if search:
-            try:
-                files.update(self._search_index(files, site.config.language, reindex))
-            except SearchError as exc:
-                diags.error("(search)", 0, str(exc))
-                return None
-        return files, specs, assets, rendered
+        except OutputError as exc:
+            diags.error(output.as_posix(), 0, str(exc))
+        except SearchError as exc:
+            diags.error("(search)", 0, str(exc))
+        else:
+            self._close_tree(tree)
+            self._stage("write")
+            return Produced(report, files, specs, assets, rendered)
+        tree.abandon(spec.path for spec in specs)
+        self._close_tree(tree)
+        return None
 
     def _stage(self, name: str) -> None:
         """Record how long the stage that just ended took (for `--verbose`)."""
@@ -336,31 +354,39 @@ class Builder:
         return list(map_in_order(parse, jobs, self.jobs, tick))
 
     # ---- rendering ---------------------------------------------------------------------------
-    def _render(self, specs: list[PageSpec], key: str) -> tuple[dict[str, OutputFile], list[str]]:
-        """Render the pages whose fingerprint changed; the rest are known by their digest."""
-        known = self.state.pages if key == self.state.render_key else {}
-        live = self.state.live or {}
+    def _render(
+        self, specs: list[PageSpec], key: str, tree: OutputTree
+    ) -> tuple[dict[str, OutputFile], list[str]]:
+        """Render the pages whose fingerprint changed into the spare tree.
 
-        def render(spec: PageSpec) -> tuple[str, bytes | None]:
+        Workers write the pages they render and return only digests, so no page's bytes
+        cross a process boundary or stay in memory.
+        """
+        known = self.state.pages if key == self.state.render_key else {}
+        live = tree.live or {}
+
+        def render(spec: PageSpec) -> tuple[str, str, bool | None]:
+            """(fingerprint, digest, whether it went to the spare or None if not rendered)."""
             mark, context = spec.fingerprint(key)
             previous = known.get(spec.path)
             if previous and previous[0] == mark and live.get(spec.path) == previous[1]:
-                return mark, None
-            return mark, spec.produce(context if context is not None else spec.context())
+                return mark, previous[1], None
+            data = spec.produce(context if context is not None else spec.context())
+            file = OutputFile(digest_bytes(data), data)
+            return mark, file.digest, tree.place(spec.path, file)
 
         tick = self._ticker("rendering pages", len(specs))
         files: dict[str, OutputFile] = {}
         pages: dict[str, tuple[str, str]] = {}
         rendered: list[str] = []
-        for spec, (mark, data) in zip(
+        for spec, (mark, digest, placed) in zip(
             specs, map_in_order(render, specs, self.jobs, tick), strict=True
         ):
-            if data is None:
-                digest = known[spec.path][1]
-            else:
-                digest = digest_bytes(data)
+            if placed is not None:
                 rendered.append(spec.path)
-            files[spec.path] = OutputFile(digest, data)
+            if placed:
+                tree.placed(spec.path, digest)
+            files[spec.path] = OutputFile(digest)
             pages[spec.path] = (mark, digest)
         self.state.pages, self.state.render_key = pages, key
         return files, rendered
@@ -378,28 +404,29 @@ class Builder:
         return files
 
     def _search_index(
-        self, files: dict[str, OutputFile], language: str, reindex: bool
+        self, files: dict[str, OutputFile], tree: OutputTree, language: str, reindex: bool
     ) -> dict[str, OutputFile]:
-        """The Pagefind bundle for these pages; the last one again if no HTML page changed."""
+        """The Pagefind bundle for the pages in the spare; the last one if no page changed."""
         assert self.pagefind is not None
-        pages = {rel: f for rel, f in sorted(files.items()) if rel.endswith(".html")}
         hasher = hashlib.blake2b(digest_size=16)
         hasher.update(f"{self.pagefind_version}\0{language}\n".encode())
-        for rel, file in pages.items():
-            hasher.update(f"{rel}\0{file.digest}\n".encode())
+        for rel, file in sorted(files.items()):
+            if rel.endswith(".html"):
+                hasher.update(f"{rel}\0{file.digest}\n".encode())
         key = hasher.hexdigest()
-        state, live = self.state, self.state.live or {}
+        state, live = self.state, tree.live or {}
         known = state.search_files
         reusable = known and all(live.get(p) == d for p, d in known.items())
         self.search_stale = bool(reusable and key != state.search_key and not reindex)
         if reusable and (key == state.search_key or not reindex):
             return {rel: OutputFile(digest) for rel, digest in known.items()}
-        output = self.options.output_dir
-        readers = {rel: partial(_file_bytes, file, output / rel) for rel, file in pages.items()}
+        tree.sync(files)  # the bundle's old files go: Pagefind writes a new one in their place
         bundle = {
-            rel: OutputFile(digest_bytes(data), data)
-            for rel, data in build_index(self.pagefind, readers, language).items()
+            rel: OutputFile(digest)
+            for rel, digest in build_index(self.pagefind, tree.spare_path, language).items()
         }
+        for rel, file in bundle.items():
+            tree.adopt(rel, file.digest)
         state.search_key, state.search_files = key, {rel: f.digest for rel, f in bundle.items()}
         return bundle
 
@@ -434,18 +461,21 @@ class Builder:
         return hasher.hexdigest()
 
     # ---- writing -----------------------------------------------------------------------------
-    def _write(self, files: dict[str, OutputFile]) -> WriteReport:
+    def _open_tree(self) -> OutputTree:
+        """The output and its spare, with what the last build left in each."""
         output = self.options.output_dir
         state = self.state
         live = state.live if _dir_id(output) == state.live_id else None
         spare = state.spare if _dir_id(spare_dir(output)) == state.spare_id else None
-        tree = OutputTree(output, live, spare)
         state.live = state.spare = None
         self._save()  # if this build dies while writing, the next one trusts nothing
-        report = tree.write(files)
-        state.live, state.spare = tree.live, tree.spare
-        state.live_id, state.spare_id = _dir_id(output), _dir_id(spare_dir(output))
-        return report
+        return OutputTree(output, live, spare)
+
+    def _close_tree(self, tree: OutputTree) -> None:
+        """Remember what the output and its spare hold now."""
+        output = self.options.output_dir
+        self.state.live, self.state.spare = tree.live, tree.spare
+        self.state.live_id, self.state.spare_id = _dir_id(output), _dir_id(spare_dir(output))
 
     def _save(self, with_sources: bool = False) -> None:
         if self.options.use_cache:
@@ -523,13 +553,6 @@ def page_sources(
         shown = path.relative_to(site).as_posix() if inside else f"(theme) static/{rel}"
         sources[assets.get(rel, rel)] = shown
     return sources
-
-
-def _file_bytes(file: OutputFile, live: Path) -> bytes:
-    """The bytes of an output file: rendered, copied from a source, or held by the live tree."""
-    if file.data is not None:
-        return file.data
-    return (file.source or live).read_bytes()
 
 
 def finish(diags: Diagnostics, strict: bool) -> list[Diagnostic]:
