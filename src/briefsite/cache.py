@@ -8,6 +8,7 @@ ignored with a warning, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -123,14 +124,17 @@ def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
     try:
         if not blob.startswith(_MAGIC):
             raise ValueError("not a briefsite cache")
-        version, _, rest = blob[len(_MAGIC) :].partition(b"\n")
-        if version != code_version().encode():
+        end = blob.find(b"\n", len(_MAGIC))
+        if blob[len(_MAGIC) : end] != code_version().encode():
             return None, None
-        signature, payload = rest[:32], rest[32:]
+        view = memoryview(blob)  # the payload is most of the file: never copied
+        signature, payload = view[end + 1 : end + 33], view[end + 33 :]
         expected = hmac.new(_key(), payload, hashlib.sha256).digest()
-        if not hmac.compare_digest(signature, expected):
+        if not hmac.compare_digest(bytes(signature), expected):
             raise ValueError("not made by this user's briefsite")
-        value = _Unpickler(io.BytesIO(payload)).load()
+        stream = io.BytesIO(blob)  # shares the bytes, does not copy them
+        stream.seek(end + 33)
+        value = _Unpickler(stream).load()
         if not isinstance(value, kind):
             raise ValueError("unexpected content")
     except Exception as exc:  # any failure at all means: do not trust it
@@ -138,19 +142,36 @@ def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
     return value, None
 
 
+class _SigningWriter:
+    """A file that signs what passes through it, so a large pickle is never held in memory."""
+
+    def __init__(self, handle: io.BufferedWriter) -> None:
+        self.handle = handle
+        self.mac = hmac.new(_key(), digestmod=hashlib.sha256)
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
+
+
 def write_signed(path: Path, value: object) -> None:
     """Pickle, sign and write atomically (best effort: a cache that cannot be written is fine)."""
+    temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(exist_ok=True)
         (path.parent / ".gitignore").write_text("*\n")
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        signature = hmac.new(_key(), payload, hashlib.sha256).digest()
-        temporary = path.with_name(f".{path.name}.tmp")
-        header = _MAGIC + code_version().encode() + b"\n"
-        temporary.write_bytes(header + signature + payload)
+        with temporary.open("wb") as handle:
+            handle.write(_MAGIC + code_version().encode() + b"\n")
+            signature_at = handle.tell()
+            handle.write(bytes(32))  # the signature, once the payload is written
+            writer = _SigningWriter(handle)
+            pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+            handle.seek(signature_at)
+            handle.write(writer.mac.digest())
         os.replace(temporary, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def load_state(path: Path) -> tuple[BuildState | None, str | None]:
