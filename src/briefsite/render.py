@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -73,6 +74,7 @@ def make_environment(site_root: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the builder makes a new environment when a template changes
     )
     env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
@@ -116,6 +118,7 @@ def check_templates(site_root: Path, env: jinja2.Environment) -> list[tuple[str,
     return problems
 
 
+@functools.lru_cache(maxsize=65536)
 def format_date(value: dt.datetime | None, style: str = "long") -> str:
     """`11 May 2025`; `short` gives `11 May`; a date-time keeps its time only if it has one."""
     if value is None:
@@ -175,6 +178,7 @@ class SiteRenderer:
                 },
                 meta=lambda: {"jsonld": [json_script(self.meta.website())]},
                 key=v.site_key,
+                indexed=False,
             ),
             self._html(
                 u.section("briefs"),
@@ -183,6 +187,7 @@ class SiteRenderer:
                 lambda: {"groups": v.archive(), "count": len(g.briefs)},
                 f"Every brief of {self.config.title}, newest first.",
                 key=v.site_key,
+                indexed=False,
             ),
         ]
         specs += [
@@ -205,6 +210,7 @@ class SiteRenderer:
                 "Actors",
                 lambda: {"actors": v.actors_index()},
                 key=v.site_key,
+                indexed=False,
             )
         )
         specs += [
@@ -230,6 +236,7 @@ class SiteRenderer:
                     "unattributed": [v.source_use(use) for use in g.unattributed],
                 },
                 key=v.site_key,
+                indexed=False,
             )
         )
         specs += [
@@ -244,7 +251,14 @@ class SiteRenderer:
             for n in g.publishers.values()
         ]
         specs += [
-            self._html(u.timeline(), "timeline.html", "Timeline", v.timeline_page, key=v.site_key),
+            self._html(
+                u.timeline(),
+                "timeline.html",
+                "Timeline",
+                v.timeline_page,
+                key=v.site_key,
+                indexed=False,
+            ),
         ]
         specs += [
             self._html(
@@ -253,6 +267,7 @@ class SiteRenderer:
                 f"Timeline: {g.actors[actor_id].actor.name}",
                 partial(v.timeline_page, actor_id),
                 key=v.site_key,
+                indexed=False,
             )
             for actor_id in v.timeline_actor_ids()
         ]
@@ -264,6 +279,7 @@ class SiteRenderer:
                 lambda: {"quotes": [v.quote(q, b) for q, b in g.quotes]},
                 meta=lambda: {"jsonld": [json_script(self.meta.quotes_page())]},
                 key=v.site_key,
+                indexed=False,
             ),
             self._html(
                 u.section("takeaways"),
@@ -271,6 +287,7 @@ class SiteRenderer:
                 "Analyst takeaways",
                 lambda: {"takeaways": [v.takeaway(t, b) for t, b in g.takeaways]},
                 key=v.site_key,
+                indexed=False,
             ),
         ]
         for kind, terms, url in (("topics", g.topics, u.topic), ("places", g.places, u.place)):
@@ -281,6 +298,7 @@ class SiteRenderer:
                     kind.title(),
                     partial(_terms_context, v, terms, url, kind),
                     key=v.site_key,
+                    indexed=False,
                 )
             )
             specs += [
@@ -292,6 +310,7 @@ class SiteRenderer:
                     f"Briefs on {n.name}.",
                     source=_first_brief_path(n.briefs),
                     key=partial(v.term_page_key, n),
+                    indexed=False,
                 )
                 for n in terms.values()
             ]
@@ -367,6 +386,9 @@ class SiteRenderer:
         indexed: bool = True,
     ) -> PageSpec:
         """A page through `template`; `key`, if given, stands for its context in fingerprints.
+
+        Only `indexed` pages are in the search index: briefs and the profiles of actors and
+        publishers. Listings would only repeat the briefs' words.
 
         The page dict (title, URL, description) is always part of the fingerprint.
         """
