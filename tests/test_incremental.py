@@ -304,6 +304,10 @@ def test_work_done_is_proportional_to_the_change(corpus: Path, tmp_path: Path) -
     unchanged = set(before) - set(result.report.changed) - set(result.report.removed)
     after = mtimes(tmp_path / "out")
     assert all(after[path] == before[path] for path in unchanged)
+    # Listings show what the brief's body does not decide: they are not rendered again.
+    listings = {"briefs/index.html", "quotes/index.html", "timeline/index.html"}
+    assert f"briefs/{edited.slug}/index.html" in result.rendered_paths
+    assert not listings & set(result.rendered_paths), listings & set(result.rendered_paths)
 
     # A static file only: no page is rendered; that file alone is copied.
     write(site / "static/robots.txt", "User-agent: *\n")

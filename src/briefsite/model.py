@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -146,6 +148,31 @@ class Brief:
 
     def __repr__(self) -> str:
         return f"Brief({self.path!r}, {self.digest!r})"
+
+    @functools.cached_property
+    def listing_digest(self) -> str:
+        """Identifies what other pages show of this brief: everything but its body's text.
+
+        An edit of the body alone leaves it unchanged (unless it changes the summary, a
+        quote or a takeaway), so listings need not be rendered again.
+        """
+        shown = (
+            self.path,
+            self.slug,
+            self.title,
+            self.date,
+            self.summary,
+            self.updated,
+            self.draft,
+            self.actors,
+            self.places,
+            self.topics,
+            self.sources,
+            self.events,
+            self.quotes,
+            self.takeaways,
+        )
+        return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:

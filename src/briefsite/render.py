@@ -235,7 +235,7 @@ class SiteRenderer:
                     "publishers": v.publishers_index(),
                     "unattributed": [v.source_use(use) for use in g.unattributed],
                 },
-                key=v.site_key,
+                key=v.content_key,  # cited passages come from the bodies
                 indexed=False,
             )
         )
@@ -266,7 +266,7 @@ class SiteRenderer:
                 "timeline.html",
                 f"Timeline: {g.actors[actor_id].actor.name}",
                 partial(v.timeline_page, actor_id),
-                key=v.site_key,
+                key=partial(v.timeline_page_key, actor_id),
                 indexed=False,
             )
             for actor_id in v.timeline_actor_ids()
@@ -321,13 +321,14 @@ class SiteRenderer:
         specs.append(self._html(u.file("404.html"), "404.html", "Not found", dict, indexed=False))
         html_urls = [spec.url for spec in specs if spec.path.endswith("index.html")]
         feed_source = self._template_source("feed.xml")
+        feed_key = partial(v.feed_key, FEED_LIMIT)
         specs += [
             PageSpec(
                 "feed.xml",
                 "",
                 self._feed_context,
                 self.atom_feed,
-                key=v.site_key,
+                key=feed_key,
                 source=feed_source,
             ),
             PageSpec(
@@ -335,7 +336,7 @@ class SiteRenderer:
                 "",
                 self._feed_context,
                 self.json_feed,
-                key=v.site_key,
+                key=feed_key,
                 source="content/briefs",
             ),
             PageSpec(

@@ -134,6 +134,7 @@ class Views:
         self._cards: dict[str, BriefCard] = {}
         self._names_key: str | None = None
         self._site_key: str | None = None
+        self._content_key: str | None = None
         self._timeline_urls: frozenset[str] | None = None
 
     # ---- small pieces ----------------------------------------------------------------
@@ -258,21 +259,45 @@ class Views:
         return self._names_key
 
     def site_key(self) -> str:
-        """Every published brief (each by its digest, in order) and every name."""
+        """What every listing shows of every published brief (in order), and every name.
+
+        Pages that show briefs' bodies or citation passages use `content_key`.
+        """
         if self._site_key is None:
-            digests = "".join(b.digest for b in self.graph.briefs)
+            digests = "".join(b.listing_digest for b in self.graph.briefs)
             self._site_key = _digest(f"{self.names_key()}{digests}")
         return self._site_key
+
+    def content_key(self) -> str:
+        """Every published brief, whole (each by its digest, in order), and every name."""
+        if self._content_key is None:
+            digests = "".join(b.digest for b in self.graph.briefs)
+            self._content_key = _digest(f"{self.names_key()}{digests}")
+        return self._content_key
+
+    def feed_key(self, limit: int) -> tuple:
+        """Feeds carry the full content of the latest briefs."""
+        return (self.names_key(), [b.digest for b in self.graph.briefs[:limit]])
 
     def actor_page_key(self, node: ActorNode) -> tuple:
         """An actor page shows its briefs, quotes, events and companions, and names."""
         return (
             self.names_key(),
             node.actor,
-            [b.digest for b in node.briefs],
-            [(q.anchor, b.digest) for q, b in node.quotes],
-            [(e.title, e.date, b.digest) for e, b in node.events],
+            [b.listing_digest for b in node.briefs],
+            [(q.anchor, b.listing_digest) for q, b in node.quotes],
+            [(e.title, e.date, b.listing_digest) for e, b in node.events],
             sorted(node.seen_with.items()),
+        )
+
+    def timeline_page_key(self, actor_id: str) -> tuple:
+        """One actor's timeline shows their events and the list of filters."""
+        events = self.graph.actors[actor_id].events
+        return (
+            self.names_key(),
+            actor_id,
+            [(e.title, e.date, b.listing_digest) for e, b in events],
+            self.timeline_filters(),
         )
 
     def publisher_page_key(self, node: PublisherNode) -> tuple:
@@ -283,7 +308,7 @@ class Views:
         )
 
     def term_page_key(self, node: TermNode) -> tuple:
-        return (self.names_key(), node.slug, node.name, [b.digest for b in node.briefs])
+        return (self.names_key(), node.slug, node.name, [b.listing_digest for b in node.briefs])
 
     def brief_page_key(self, brief: Brief) -> tuple:
         """Everything a brief page shows that does not come from the brief itself."""
