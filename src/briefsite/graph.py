@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -184,6 +185,7 @@ def _related(graph: Graph) -> dict[str, list[Brief]]:
         actor_id: {brief.slug: index for index, brief in enumerate(node.briefs)}
         for actor_id, node in graph.actors.items()
     }
+    stamps = {brief.slug: brief.date.timestamp() for brief in graph.briefs}
     related: dict[str, list[Brief]] = {}
     for brief in graph.briefs:
         topics = set(brief.topics)
@@ -199,8 +201,9 @@ def _related(graph: Graph) -> dict[str, list[Brief]]:
         for slug, other in by_slug.items():
             scores[slug] += len(topics.intersection(other.topics))
         when = brief.date.timestamp()
-        best = sorted(
-            scores, key=lambda s: (-scores[s], abs(by_slug[s].date.timestamp() - when), s)
+        best = heapq.nsmallest(
+            RELATED_LIMIT,
+            ((-score, abs(stamps[slug] - when), slug) for slug, score in scores.items()),
         )
-        related[brief.slug] = [by_slug[s] for s in best[:RELATED_LIMIT]]
+        related[brief.slug] = [by_slug[slug] for _, _, slug in best]
     return related

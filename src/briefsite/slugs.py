@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from anyascii import anyascii
@@ -10,6 +11,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 SAFE_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Transliterate to ASCII and slugify: "Recep Tayyip Erdoğan" -> "recep-tayyip-erdogan"."""
     ascii_text = anyascii(text).lower().replace("'", "")
