@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import sys
 import tempfile
@@ -257,6 +258,9 @@ def run_clean(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `briefsite` command; returns the exit code."""
     parser = make_parser()
@@ -274,5 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from briefsite import authoring
 
         return authoring.run_new(args) if args.command == "new" else authoring.run_list(args)
+    # A build holds every brief in memory: millions of objects, nearly all of them alive
+    # until it ends. With the default thresholds the cyclic collector walked them all again
+    # and again (a sixth of a cold build's time at 10,000 briefs); collect less often.
+    gc.set_threshold(*GC_THRESHOLDS)
     handlers = {"build": run_build, "serve": run_serve, "check": run_check, "clean": run_clean}
     return handlers[args.command](args)
