@@ -149,6 +149,7 @@ class SiteRenderer:
         self.meta = Metadata(config, graph, urls)
         self.assets = assets
         self.search = search
+        self._sources: dict[str, str] = {}
         sections = (*SECTIONS, "search") if search else SECTIONS
         self.globals = {
             "site": config,
@@ -369,9 +370,12 @@ class SiteRenderer:
 
     def _template_source(self, template: str) -> str:
         """Where a template comes from: the site's `templates/`, or the built-in theme."""
-        if (self.config.root / "templates" / template).is_file():
-            return f"templates/{template}"
-        return f"(theme) templates/{template}"
+        source = self._sources.get(template)
+        if source is None:
+            own = (self.config.root / "templates" / template).is_file()
+            source = f"templates/{template}" if own else f"(theme) templates/{template}"
+            self._sources[template] = source
+        return source
 
     def _html(
         self,
