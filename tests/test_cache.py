@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FULL_SITE, copy_site
 
-from briefsite.cache import CACHE_DIR
+from briefsite.cache import CACHE_DIR, SOURCE_SHARDS
 from briefsite.pipeline import Builder, BuildOptions
 
 
@@ -52,3 +52,16 @@ def test_an_intact_cache_is_used(cached_site) -> None:
     site, out = cached_site
     result = build(site, out)
     assert result.ok and result.parsed == 0 and not result.notes
+
+
+def test_an_edit_rewrites_one_shard_of_the_record_of_briefs(cached_site) -> None:
+    site, out = cached_site
+    shards = sorted((site / CACHE_DIR).glob("sources-*.pickle"))
+    assert len(shards) == SOURCE_SHARDS
+    before = {path: path.read_bytes() for path in shards}
+    brief = site / "content/briefs/2025-03-05-port-inspections.md"
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nOne more sentence.\n")
+    result = build(site, out)
+    assert result.ok and result.parsed == 1
+    rewritten = [path for path in shards if path.read_bytes() != before[path]]
+    assert len(rewritten) == 1

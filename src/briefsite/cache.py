@@ -16,6 +16,8 @@ import io
 import os
 import pickle
 import secrets
+import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from briefsite import __version__
 from briefsite.diagnostics import Diagnostic
 
 CACHE_DIR = ".briefsite-cache"
+SOURCE_SHARDS = 32
 _MAGIC = b"briefsite-cache\n"
 _ALLOWED_MODULES = {"briefsite.model", "briefsite.diagnostics", "briefsite.cache"}
 _ALLOWED_GLOBALS = {
@@ -107,9 +110,20 @@ def state_path(cache_dir: Path, output: Path) -> Path:
     return cache_dir / f"state-{tag}.pickle"
 
 
-def sources_path(state_file: Path) -> Path:
-    """The (large) record of every brief read, kept beside the (small) state."""
-    return state_file.with_name(state_file.name.replace("state-", "sources-", 1))
+def sources_path(state_file: Path, shard: int) -> Path:
+    """One shard of the (large) record of every brief read, kept beside the (small) state.
+
+    Briefs are spread over `SOURCE_SHARDS` files by a hash of their path, so an edit of
+    one brief rewrites one shard, not the record of the whole site.
+    """
+    return state_file.with_name(state_file.name.replace("state-", "sources-", 1)).with_suffix(
+        f".{shard:02d}.pickle"
+    )
+
+
+def source_shard(rel: str) -> int:
+    """The shard that records the brief at `rel`."""
+    return zlib.crc32(rel.encode()) % SOURCE_SHARDS
 
 
 def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
@@ -183,13 +197,25 @@ def load_state(path: Path) -> tuple[BuildState | None, str | None]:
 
 
 def load_sources(path: Path) -> dict[str, SourceRecord]:
-    """The saved record of every brief read (empty if missing or untrusted)."""
-    sources, _ = read_signed(sources_path(path), dict)
-    return sources if isinstance(sources, dict) else {}
+    """The saved record of every brief read (a shard missing or untrusted is left out)."""
+    sources: dict[str, SourceRecord] = {}
+    for shard in range(SOURCE_SHARDS):
+        records, _ = read_signed(sources_path(path, shard), dict)
+        if isinstance(records, dict):
+            sources.update(records)
+    return sources
 
 
-def save_state(path: Path, state: BuildState, with_sources: bool) -> None:
-    """Save the state; the sources only when they changed (they are most of the cache)."""
-    if with_sources:
-        write_signed(sources_path(path), state.sources)
+def save_state(path: Path, state: BuildState, changed: Collection[str] | None) -> None:
+    """Save the state, and the shards of the sources that hold a changed (or removed) brief.
+
+    `changed` None means every shard.
+    """
+    shards = range(SOURCE_SHARDS) if changed is None else {source_shard(r) for r in changed}
+    if shards:
+        records: list[dict[str, SourceRecord]] = [{} for _ in range(SOURCE_SHARDS)]
+        for rel, record in state.sources.items():
+            records[source_shard(rel)][rel] = record
+        for shard in shards:
+            write_signed(sources_path(path, shard), records[shard])
     write_signed(path, replace(state, sources={}))

@@ -146,7 +146,8 @@ class Builder:
         self.state_file = state_path(options.cache_dir, options.output_dir)
         self.search_stale = False
         self.sources_loaded = not options.use_cache
-        self.sources_changed = False
+        self.sources_changed: set[str] | None = set()
+        """Briefs whose record changed since the cache was saved (None: all of them)."""
         self.pagefind = find_pagefind() if options.search else None
         self.pagefind_version = pagefind_version(self.pagefind) if self.pagefind else ""
         if options.search and self.pagefind is None:
@@ -296,6 +297,7 @@ class Builder:
         if context_key != self.state.context_key:
             self.state.sources = {}
             self.state.context_key = context_key
+            self.sources_changed = None
         root, old = self.options.site, self.state.sources
         records: dict[str, SourceRecord | None] = {}
         todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
@@ -327,11 +329,10 @@ class Builder:
                 stat.st_size, self._mtime(stat), digest or "", brief, tuple(problems)
             )
         kept = {rel: r for rel, r in records.items() if r is not None}
-        self.sources_changed |= (
-            bool(todo)
-            or kept.keys() != old.keys()
-            or any(kept[rel] is not old[rel] for rel in kept)
-        )
+        if self.sources_changed is not None:
+            self.sources_changed.update(
+                rel for rel in kept.keys() | old.keys() if kept.get(rel) is not old.get(rel)
+            )
         self.state.sources = kept
         briefs: list[Brief] = []
         for record in self.state.sources.values():
@@ -479,8 +480,10 @@ class Builder:
 
     def _save(self, with_sources: bool = False) -> None:
         if self.options.use_cache:
-            save_state(self.state_file, self.state, with_sources and self.sources_changed)
-            self.sources_changed &= not with_sources
+            changed = self.sources_changed if with_sources else ()
+            save_state(self.state_file, self.state, changed)
+            if with_sources:
+                self.sources_changed = set()
 
     # ---- reporting -----------------------------------------------------------------------------
     def _ticker(self, label: str, total: int) -> Callable[[int], None] | None:
