@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import time
+from unittest import mock
 
-from briefsite.yamlsafe import MAX_NODES, parse_yaml
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefsite import yamlsafe
+from briefsite.yamlsafe import MAX_DEPTH, MAX_NODES, _could_be_too_big, parse_yaml
 
 
 def test_scalars_keep_their_text_and_lines() -> None:
@@ -54,3 +60,26 @@ def test_unclosed_quote_points_where_it_opened() -> None:
 def test_tab_indentation_says_so() -> None:
     _, problems = parse_yaml("a:\n\t- b\n")
     assert "tab" in problems[0][1]
+
+
+YAML_PIECES = ["- ", "-", "? ", "[", "]", "{", "}", "a: ", "a", ",", " ", "\n", "\n  ", "\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=30).map("".join))
+def test_text_that_skips_the_prescan_could_not_have_failed_it(text: str) -> None:
+    """The cheap bound that lets most front matter skip the event pre-scan is sound
+    (checked with limits small enough for short random texts to reach them)."""
+    with mock.patch.multiple(yamlsafe, MAX_DEPTH=3, MAX_NODES=12):
+        try:
+            found = yamlsafe._prescan(text, 1)
+        except yaml.YAMLError:
+            return
+        if found is not None:
+            assert yamlsafe._could_be_too_big(text), found
+
+
+def test_deeply_nested_block_sequences_on_one_line_take_the_prescan() -> None:
+    text = "- " * (MAX_DEPTH + 1) + "x\n"
+    assert _could_be_too_big(text)
+    assert parse_yaml(text)[1] == [(1, f"YAML nested more than {MAX_DEPTH} levels deep")]

@@ -97,7 +97,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
     `first_line` is the file line on which `text` starts, so lines point into the whole file.
     """
     try:
-        too_big = _prescan(text, first_line)
+        too_big = _prescan(text, first_line) if _could_be_too_big(text) else None
         if too_big is not None:
             return None, [too_big]
         composed = yaml.compose(text, Loader=_Loader)
@@ -119,6 +119,22 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
     except YamlProblem as problem:
         return None, [*converter.problems, (problem.line, problem.message)]
     return root, converter.problems
+
+
+def _could_be_too_big(text: str) -> bool:
+    """Whether `text` could hold more than `MAX_NODES` nodes or `MAX_DEPTH` levels.
+
+    Every node takes at least a character, and every collection opens with a bracket, at
+    the start of a line, or after a `- ` or `? ` indicator; a document short of both limits
+    by that count (a brief's front matter nearly always is) needs no pre-scan.
+    """
+    if len(text) >= MAX_NODES:
+        return True
+    openings = text.count("\n") + text.count("\r") + 1 + text.count("[") + text.count("{")
+    openings += sum(text.count(f"{c}{s}") for c in "-?" for s in " \t\n\r") + text.endswith(
+        ("-", "?")
+    )
+    return openings > MAX_DEPTH
 
 
 def _prescan(text: str, first_line: int) -> tuple[int, str] | None:
