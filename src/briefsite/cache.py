@@ -80,6 +80,9 @@ class BuildState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     search_key: str = ""
     search_files: dict[str, str] | None = None
+    site_key: str = ""
+    bodies: dict[str, str] = field(default_factory=dict)
+    """The digest of every published brief when pages were last rendered, by path."""
 
 
 class _Unpickler(pickle.Unpickler):

@@ -48,6 +48,7 @@ from briefsite.output import (
 from briefsite.parallel import default_jobs, map_in_order
 from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
 from briefsite.render import (
+    ALL_BODIES,
     PageSpec,
     SiteRenderer,
     check_templates,
@@ -57,6 +58,7 @@ from briefsite.render import (
 from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
 from briefsite.sitefiles import find_files
 from briefsite.urls import Urls
+from briefsite.views import Views
 
 Progress = Callable[[str, int, int], None]
 BRIEF_SUFFIXES = (".md", ".markdown")
@@ -233,7 +235,7 @@ class Builder:
             renderer = SiteRenderer(site.config, site.graph, site.urls, env, assets, search)
             specs = renderer.pages()
             key = _digest(f"{render_key}{assets!r}".encode())
-            files, rendered = self._render(specs, key, tree)
+            files, rendered = self._render(specs, key, tree, site, renderer.views)
             self._stage("render")
             files.update(statics)
             if search:
@@ -356,7 +358,7 @@ class Builder:
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render(
-        self, specs: list[PageSpec], key: str, tree: OutputTree
+        self, specs: list[PageSpec], key: str, tree: OutputTree, site: Site, views: Views
     ) -> tuple[dict[str, OutputFile], list[str]]:
         """Render the pages whose fingerprint changed into the spare tree.
 
@@ -365,6 +367,9 @@ class Builder:
         """
         known = self.state.pages if key == self.state.render_key else {}
         live = tree.live or {}
+        bodies = {brief.path: brief.digest for brief in site.graph.briefs}
+        site_key = views.site_key()
+        kept = _pages_kept(specs, known, live, self.state, site_key, bodies)
 
         def render(spec: PageSpec) -> tuple[str, str, bool | None]:
             """(fingerprint, digest, whether it went to the spare or None if not rendered)."""
@@ -376,20 +381,21 @@ class Builder:
             file = OutputFile(digest_bytes(data), data)
             return mark, file.digest, tree.place(spec.path, file)
 
-        tick = self._ticker("rendering pages", len(specs))
-        files: dict[str, OutputFile] = {}
-        pages: dict[str, tuple[str, str]] = {}
+        todo = [spec for spec in specs if spec.path not in kept]
+        tick = self._ticker("rendering pages", len(todo))
+        pages: dict[str, tuple[str, str]] = {path: known[path] for path in kept}
         rendered: list[str] = []
         for spec, (mark, digest, placed) in zip(
-            specs, map_in_order(render, specs, self.jobs, tick), strict=True
+            todo, map_in_order(render, todo, self.jobs, tick), strict=True
         ):
             if placed is not None:
                 rendered.append(spec.path)
             if placed:
                 tree.placed(spec.path, digest)
-            files[spec.path] = OutputFile(digest)
             pages[spec.path] = (mark, digest)
-        self.state.pages, self.state.render_key = pages, key
+        files = {spec.path: OutputFile(pages[spec.path][1]) for spec in specs}
+        self.state.pages = {spec.path: pages[spec.path] for spec in specs}
+        self.state.render_key, self.state.site_key, self.state.bodies = key, site_key, bodies
         return files, rendered
 
     def _static_files(self, static: list[tuple[str, Path]]) -> dict[str, OutputFile]:
@@ -556,6 +562,34 @@ def page_sources(
         shown = path.relative_to(site).as_posix() if inside else f"(theme) static/{rel}"
         sources[assets.get(rel, rel)] = shown
     return sources
+
+
+def _pages_kept(
+    specs: list[PageSpec],
+    known: dict[str, tuple[str, str]],
+    live: dict[str, str],
+    state: BuildState,
+    site_key: str,
+    bodies: dict[str, str],
+) -> set[str]:
+    """Pages known to be unchanged without computing their fingerprints.
+
+    When the site key is the last build's (the same briefs in the same order, showing the
+    same in listings, and the same names), a page can only have changed if it shows the
+    body of a brief whose content changed (`PageSpec.bodies`). Otherwise: none.
+    """
+    if not known or site_key != state.site_key:
+        return set()
+    changed = {path for path, digest in bodies.items() if state.bodies.get(path) != digest}
+    kept = set()
+    for spec in specs:
+        previous = known.get(spec.path)
+        if previous is None or live.get(spec.path) != previous[1]:
+            continue
+        if changed and (spec.bodies == ALL_BODIES or not changed.isdisjoint(spec.bodies)):
+            continue
+        kept.add(spec.path)
+    return kept
 
 
 def finish(diags: Diagnostics, strict: bool) -> list[Diagnostic]:

@@ -25,6 +25,7 @@ from briefsite.views import Views
 HOME_LIMIT = 10
 FEED_LIMIT = 50
 CONFIG_SOURCE = "content/site.yml"
+ALL_BODIES = ("*",)
 SECTIONS = ("briefs", "actors", "sources", "timeline", "quotes", "takeaways", "topics", "places")
 
 
@@ -42,6 +43,12 @@ class PageSpec:
     produce: Callable[[dict], bytes]
     key: Callable[[], object] | None = None
     source: str = ""
+    bodies: tuple[str, ...] = ()
+    """The briefs (by path) whose bodies the page shows, `ALL_BODIES` for every brief.
+
+    Everything else a page shows is what listings show of briefs and the names of things:
+    when none of that changed, only pages showing an edited body are rendered again.
+    """
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -201,6 +208,7 @@ class SiteRenderer:
                 key=partial(v.brief_page_key, b),
                 source=b.path,
                 meta=partial(self._brief_meta, b),
+                bodies=(b.path,),
             )
             for b in g.briefs
         ]
@@ -238,6 +246,7 @@ class SiteRenderer:
                 },
                 key=v.content_key,  # cited passages come from the bodies
                 indexed=False,
+                bodies=ALL_BODIES,
             )
         )
         specs += [
@@ -248,6 +257,7 @@ class SiteRenderer:
                 partial(v.publisher_page, n),
                 source=n.publisher.path or _first_brief_path([use.brief for use in n.uses]),
                 key=partial(v.publisher_page_key, n),
+                bodies=tuple(dict.fromkeys(use.brief.path for use in n.uses)),
             )
             for n in g.publishers.values()
         ]
@@ -323,6 +333,7 @@ class SiteRenderer:
         html_urls = [spec.url for spec in specs if spec.path.endswith("index.html")]
         feed_source = self._template_source("feed.xml")
         feed_key = partial(v.feed_key, FEED_LIMIT)
+        feed_bodies = tuple(b.path for b in g.briefs[:FEED_LIMIT])
         specs += [
             PageSpec(
                 "feed.xml",
@@ -331,6 +342,7 @@ class SiteRenderer:
                 self.atom_feed,
                 key=feed_key,
                 source=feed_source,
+                bodies=feed_bodies,
             ),
             PageSpec(
                 "feed.json",
@@ -339,6 +351,7 @@ class SiteRenderer:
                 self.json_feed,
                 key=feed_key,
                 source="content/briefs",
+                bodies=feed_bodies,
             ),
             PageSpec(
                 "sitemap.xml",
@@ -389,6 +402,7 @@ class SiteRenderer:
         source: str = "",
         meta: Callable[[], dict] | None = None,
         indexed: bool = True,
+        bodies: tuple[str, ...] = (),
     ) -> PageSpec:
         """A page through `template`; `key`, if given, stands for its context in fingerprints.
 
@@ -419,6 +433,7 @@ class SiteRenderer:
             # `meta` (JSON-LD and the like) is made from the data `key` stands for.
             key=(lambda: (page, key())) if key else None,
             source=source or self._template_source(template),
+            bodies=bodies,
         )
 
     def _render(self, template: str, context: dict) -> bytes:
