@@ -1,7 +1,5 @@
 """`python -m briefsite`."""
 
-import sys
+from briefsite.cli import run
 
-from briefsite.cli import main
-
-sys.exit(main())
+run()
