@@ -81,6 +81,8 @@ class BuildState:
     search_key: str = ""
     search_files: dict[str, str] | None = None
     site_key: str = ""
+    related_key: str = ""
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
     """The digest of every published brief when pages were last rendered, by path."""
 

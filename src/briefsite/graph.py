@@ -86,8 +86,14 @@ def check_unique_slugs(briefs: list[Brief], diags: Diagnostics) -> None:
             diags.error(brief.path, 1, f"slug '{brief.slug}' is also used by {other.path}")
 
 
-def build_graph(registry: Registry, briefs: list[Brief]) -> Graph:
-    """Resolve actors, publishers, topics and places across all published briefs."""
+def build_graph(
+    registry: Registry, briefs: list[Brief], related: dict[str, tuple[str, ...]] | None = None
+) -> Graph:
+    """Resolve actors, publishers, topics and places across all published briefs.
+
+    `related`, the related briefs' slugs by brief, is what a build of briefs that showed the
+    same in listings found (see `related_slugs`); it spares computing them again.
+    """
     ordered = sorted(briefs, key=lambda b: b.sort_key, reverse=True)
     chronological = ordered[::-1]
     graph = Graph(registry, ordered, {}, {}, [], {}, {}, [], [], [], {}, {})
@@ -109,8 +115,17 @@ def build_graph(registry: Registry, briefs: list[Brief]) -> Graph:
         newer = ordered[index - 1] if index > 0 else None
         older = ordered[index + 1] if index + 1 < len(ordered) else None
         graph.neighbours[brief.slug] = (older, newer)
-    graph.related = _related(graph)
+    if related is None:
+        graph.related = _related(graph)
+    else:
+        by_slug = {brief.slug: brief for brief in ordered}
+        graph.related = {slug: [by_slug[s] for s in related[slug]] for slug in by_slug}
     return graph
+
+
+def related_slugs(graph: Graph) -> dict[str, tuple[str, ...]]:
+    """The related briefs of every brief, by slug (what `build_graph` may be given back)."""
+    return {slug: tuple(brief.slug for brief in briefs) for slug, briefs in graph.related.items()}
 
 
 def _add_brief(graph: Graph, brief: Brief) -> None:

@@ -33,7 +33,7 @@ from briefsite.cache import (
 )
 from briefsite.config import SiteConfig, load_config
 from briefsite.diagnostics import Diagnostic, Diagnostics
-from briefsite.graph import Graph, build_graph, check_unique_slugs
+from briefsite.graph import Graph, build_graph, check_unique_slugs, related_slugs
 from briefsite.markdown import BriefMarkdown
 from briefsite.model import Brief
 from briefsite.output import (
@@ -343,7 +343,18 @@ class Builder:
                 briefs.append(record.brief)
         check_unique_slugs(briefs, diags)
         published = [b for b in briefs if self.options.drafts or not b.draft]
-        return Site(config, registry, briefs, build_graph(registry, published), urls), len(todo)
+        return Site(config, registry, briefs, self._graph(registry, published), urls), len(todo)
+
+    def _graph(self, registry: Registry, published: list[Brief]) -> Graph:
+        """The site graph; related briefs as last time if every brief lists as it did."""
+        hasher = hashlib.blake2b(self.state.context_key.encode(), digest_size=16)
+        for brief in sorted(published, key=lambda b: b.path):
+            hasher.update(brief.listing_digest.encode())
+        key = hasher.hexdigest()
+        known = self.state.related if key == self.state.related_key else None
+        graph = build_graph(registry, published, known)
+        self.state.related_key, self.state.related = key, related_slugs(graph)
+        return graph
 
     def _parse(self, jobs: list[tuple[Path, bytes | None, str]], context: BriefContext) -> list:
         root = self.options.site
