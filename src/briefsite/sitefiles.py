@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from briefsite.diagnostics import Diagnostics
@@ -48,9 +49,17 @@ def find_files(
             path = current / name
             if name.startswith(".") or name.endswith("~") or not name.endswith(suffixes):
                 continue
-            if _allowed(root, path, diags) and _regular(root, path, diags):
+            if _plain_file(path) or (_allowed(root, path, diags) and _regular(root, path, diags)):
                 found.append(path)
     return sorted(found)
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file that is no symlink: inside the root if its (checked) folder is."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _allowed(root: Path, path: Path, diags: Diagnostics) -> bool:
