@@ -37,10 +37,13 @@ def map_in_order(
     items: Sequence[T],
     jobs: int,
     progress: Callable[[int], None] | None = None,
+    weights: Sequence[int] | None = None,
 ) -> Iterator[R]:
     """`map(func, items)` over `jobs` forked processes, results in order.
 
-    Small inputs, `jobs == 1` or platforms without fork run in this process.
+    Items go to workers in chunks of about equal `weights` (default: one each), so a few
+    heavy items do not leave one worker busy long after the others are done; put heavy
+    items first. Small inputs, `jobs == 1` or platforms without fork run in this process.
     """
     global _task, _items
     methods = multiprocessing.get_all_start_methods()
@@ -50,14 +53,28 @@ def map_in_order(
             if progress:
                 progress(1)
         return
-    size = max(8, min(256, len(items) // (jobs * 8) or 1))
-    chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _task, _items = func, items
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for results in pool.imap(_run_chunk, chunks):
+            for results in pool.imap(_run_chunk, chunk_bounds(weights or [1] * len(items), jobs)):
                 yield from results
                 if progress:
                     progress(len(results))
     finally:
         _task, _items = None, ()
+
+
+def chunk_bounds(weights: Sequence[int], jobs: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) chunks of about `sum(weights) / (jobs * 8)` each, at most
+    256 items (a chunk's results come back at once)."""
+    target = max(1, sum(weights) // (jobs * 8))
+    size_limit = max(8, min(256, len(weights) // (jobs * 8) or 1))
+    bounds, start, load = [], 0, 0
+    for index, weight in enumerate(weights):
+        load += weight
+        if load >= target or index + 1 - start >= size_limit:
+            bounds.append((start, index + 1))
+            start, load = index + 1, 0
+    if start < len(weights):
+        bounds.append((start, len(weights)))
+    return bounds

@@ -392,12 +392,14 @@ class Builder:
             file = OutputFile(digest_bytes(data), data)
             return mark, file.digest, tree.place(spec.path, file)
 
-        todo = [spec for spec in specs if spec.path not in kept]
+        # the heaviest first, each in a chunk of its own weight: no straggler at the end
+        todo = sorted((spec for spec in specs if spec.path not in kept), key=lambda s: -s.weight)
+        weights = [spec.weight for spec in todo]
         tick = self._ticker("rendering pages", len(todo))
         pages: dict[str, tuple[str, str]] = {path: known[path] for path in kept}
         rendered: list[str] = []
         for spec, (mark, digest, placed) in zip(
-            todo, map_in_order(render, todo, self.jobs, tick), strict=True
+            todo, map_in_order(render, todo, self.jobs, tick, weights), strict=True
         ):
             if placed is not None:
                 rendered.append(spec.path)

@@ -49,6 +49,8 @@ class PageSpec:
     Everything else a page shows is what listings show of briefs and the names of things:
     when none of that changed, only pages showing an edited body are rendered again.
     """
+    weight: int = 1
+    """About how long the page takes to render, in brief pages (for sharing out work)."""
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -196,6 +198,7 @@ class SiteRenderer:
                 f"Every brief of {self.config.title}, newest first.",
                 key=v.site_key,
                 indexed=False,
+                weight=listing_weight(len(g.briefs)),
             ),
         ]
         specs += [
@@ -232,6 +235,7 @@ class SiteRenderer:
                 source=n.actor.path or _first_brief_path(n.briefs),
                 meta=partial(self._actor_meta, n),
                 key=partial(v.actor_page_key, n),
+                weight=listing_weight(len(n.briefs) + len(n.quotes) + len(n.events)),
             )
             for n in g.actors.values()
         ]
@@ -247,6 +251,7 @@ class SiteRenderer:
                 key=v.content_key,  # cited passages come from the bodies
                 indexed=False,
                 bodies=ALL_BODIES,
+                weight=listing_weight(len(g.unattributed) + len(g.publishers)),
             )
         )
         specs += [
@@ -258,6 +263,7 @@ class SiteRenderer:
                 source=n.publisher.path or _first_brief_path([use.brief for use in n.uses]),
                 key=partial(v.publisher_page_key, n),
                 bodies=tuple(dict.fromkeys(use.brief.path for use in n.uses)),
+                weight=listing_weight(2 * len(n.uses)),
             )
             for n in g.publishers.values()
         ]
@@ -269,6 +275,7 @@ class SiteRenderer:
                 v.timeline_page,
                 key=v.site_key,
                 indexed=False,
+                weight=listing_weight(len(g.events)),
             ),
         ]
         specs += [
@@ -279,6 +286,7 @@ class SiteRenderer:
                 partial(v.timeline_page, actor_id),
                 key=partial(v.timeline_page_key, actor_id),
                 indexed=False,
+                weight=listing_weight(len(g.actors[actor_id].events)),
             )
             for actor_id in v.timeline_actor_ids()
         ]
@@ -291,6 +299,7 @@ class SiteRenderer:
                 meta=lambda: {"jsonld": [json_script(self.meta.quotes_page())]},
                 key=v.site_key,
                 indexed=False,
+                weight=listing_weight(2 * len(g.quotes)),
             ),
             self._html(
                 u.section("takeaways"),
@@ -299,6 +308,7 @@ class SiteRenderer:
                 lambda: {"takeaways": [v.takeaway(t, b) for t, b in g.takeaways]},
                 key=v.site_key,
                 indexed=False,
+                weight=listing_weight(len(g.takeaways)),
             ),
         ]
         for kind, terms, url in (("topics", g.topics, u.topic), ("places", g.places, u.place)):
@@ -322,6 +332,7 @@ class SiteRenderer:
                     source=_first_brief_path(n.briefs),
                     key=partial(v.term_page_key, n),
                     indexed=False,
+                    weight=listing_weight(len(n.briefs)),
                 )
                 for n in terms.values()
             ]
@@ -403,6 +414,7 @@ class SiteRenderer:
         meta: Callable[[], dict] | None = None,
         indexed: bool = True,
         bodies: tuple[str, ...] = (),
+        weight: int = 1,
     ) -> PageSpec:
         """A page through `template`; `key`, if given, stands for its context in fingerprints.
 
@@ -434,6 +446,7 @@ class SiteRenderer:
             key=(lambda: (page, key())) if key else None,
             source=source or self._template_source(template),
             bodies=bodies,
+            weight=weight,
         )
 
     def _render(self, template: str, context: dict) -> bytes:
@@ -507,6 +520,11 @@ class SiteRenderer:
     def robots(self, context: dict) -> bytes:
         """`robots.txt`: everything may be crawled; the sitemap's absolute URL."""
         return f"User-agent: *\nAllow: /\n\nSitemap: {context['sitemap']}\n".encode()
+
+
+def listing_weight(items: int) -> int:
+    """A listing's weight: about twenty entries render in the time of one brief page."""
+    return 1 + items // 20
 
 
 def _first_brief_path(briefs: list[Brief]) -> str:
