@@ -204,6 +204,8 @@ class OutputTree:
 
 def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
     """Place one file: a hard link to the live copy if it has these bytes, else write it."""
+    if live_copy is None and spec.data is not None and _create(target, spec.data):
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     if live_copy is not None:
@@ -220,6 +222,26 @@ def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
     else:
         raise OSError(f"no content for {target}")
     os.replace(temporary, target)
+
+
+def _create(target: Path, data: bytes) -> bool:
+    """Write a file that does not exist yet, in place (the spare is never served); False if
+    it exists, so that it is replaced through a temporary file instead."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        fd = os.open(target, flags, 0o666)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, flags, 0o666)
+    try:
+        with open(fd, "wb", closefd=True) as handle:
+            handle.write(data)
+    except OSError:
+        target.unlink(missing_ok=True)
+        raise
+    return True
 
 
 def _remove(tree: Path, rel: str) -> None:
