@@ -346,10 +346,12 @@ class Builder:
         return Site(config, registry, briefs, self._graph(registry, published), urls), len(todo)
 
     def _graph(self, registry: Registry, published: list[Brief]) -> Graph:
-        """The site graph; related briefs as last time if every brief lists as it did."""
+        """The site graph; related briefs as last time if what decides them is the same."""
         hasher = hashlib.blake2b(self.state.context_key.encode(), digest_size=16)
         for brief in sorted(published, key=lambda b: b.path):
-            hasher.update(brief.listing_digest.encode())
+            # related briefs share actors and topics, nearest in time
+            actors = [(ref.name, ref.slug) for ref in brief.actors]
+            hasher.update(repr((brief.slug, brief.sort_key, actors, brief.topics)).encode())
         key = hasher.hexdigest()
         known = self.state.related if key == self.state.related_key else None
         graph = build_graph(registry, published, known)
