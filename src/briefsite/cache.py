@@ -85,6 +85,8 @@ class BuildState:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
     """The digest of every published brief when pages were last rendered, by path."""
+    quick: dict[str, str] = field(default_factory=dict)
+    """Quick keys of pages that have one (`PageSpec.quick`), by output path."""
 
 
 class _Unpickler(pickle.Unpickler):

@@ -383,6 +383,18 @@ class Builder:
         bodies = {brief.path: brief.digest for brief in site.graph.briefs}
         site_key = views.site_key()
         kept = _pages_kept(specs, known, live, self.state, site_key, bodies)
+        old_quick = self.state.quick if known else {}
+        # quick keys of the pages not kept yet (a kept page's is as it was)
+        quick = {
+            spec.path: spec.quick()
+            for spec in specs
+            if spec.quick is not None and (spec.path not in kept or spec.path not in old_quick)
+        }
+        kept.update(
+            path
+            for path, mark in quick.items()
+            if old_quick.get(path) == mark and path in known and live.get(path) == known[path][1]
+        )
 
         def render(spec: PageSpec) -> tuple[str, str, bool | None]:
             """(fingerprint, digest, whether it went to the spare or None if not rendered)."""
@@ -411,6 +423,11 @@ class Builder:
         files = {spec.path: OutputFile(pages[spec.path][1]) for spec in specs}
         self.state.pages = {spec.path: pages[spec.path] for spec in specs}
         self.state.render_key, self.state.site_key, self.state.bodies = key, site_key, bodies
+        self.state.quick = {
+            spec.path: quick.get(spec.path) or old_quick[spec.path]
+            for spec in specs
+            if spec.quick is not None
+        }
         return files, rendered
 
     def _static_files(self, static: list[tuple[str, Path]]) -> dict[str, OutputFile]:

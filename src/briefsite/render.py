@@ -51,6 +51,9 @@ class PageSpec:
     """
     weight: int = 1
     """About how long the page takes to render, in brief pages (for sharing out work)."""
+    quick: Callable[[], str] | None = None
+    """A key cheaper than `key` that covers (and may exceed) what the page shows: when it is
+    unchanged the page is, and `key` need not be computed."""
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -212,6 +215,7 @@ class SiteRenderer:
                 source=b.path,
                 meta=partial(self._brief_meta, b),
                 bodies=(b.path,),
+                quick=partial(v.brief_quick_key, b),
             )
             for b in g.briefs
         ]
@@ -415,6 +419,7 @@ class SiteRenderer:
         indexed: bool = True,
         bodies: tuple[str, ...] = (),
         weight: int = 1,
+        quick: Callable[[], str] | None = None,
     ) -> PageSpec:
         """A page through `template`; `key`, if given, stands for its context in fingerprints.
 
@@ -447,6 +452,7 @@ class SiteRenderer:
             source=source or self._template_source(template),
             bodies=bodies,
             weight=weight,
+            quick=quick,
         )
 
     def _render(self, template: str, context: dict) -> bytes:

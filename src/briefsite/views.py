@@ -310,6 +310,14 @@ class Views:
     def term_page_key(self, node: TermNode) -> tuple:
         return (self.names_key(), node.slug, node.name, [b.listing_digest for b in node.briefs])
 
+    def brief_quick_key(self, brief: Brief) -> str:
+        """A cheap key covering all a brief page shows: the brief, its neighbours and related
+        briefs as listed, and every name. If it is unchanged, so is the page."""
+        older, newer = self.graph.neighbours[brief.slug]
+        shown = [b for b in (older, newer, *self.graph.related[brief.slug]) if b]
+        listed = "".join(f"{b.slug}\0{b.listing_digest}\0" for b in shown)
+        return _digest(f"{self.names_key()}\0{brief.digest}\0{listed}")
+
     def brief_page_key(self, brief: Brief) -> tuple:
         """Everything a brief page shows that does not come from the brief itself."""
         older, newer = self.graph.neighbours[brief.slug]
