@@ -99,13 +99,33 @@ class Editor:
         path = self.pick_brief()
         text = read(path)
         if self.rng.random() < 0.5:
-            text = re.sub(r"(?m)^title: (.*?)(\r?)$", rf"title: \1 {self.token()}\2", text, count=1)
+            title = r'(?m)^title: ("?)(.*?)("?)(\r?)$'  # a quoted title stays quoted
+            text = re.sub(title, rf"title: \1\2 {self.token()}\3\4", text, count=1)
         else:
             day = f"20{self.rng.randint(19, 25)}-{self.rng.randint(1, 12):02}-"
             day += f"{self.rng.randint(1, 28):02}"
             text = re.sub(r"(?m)^date: \S+", f"date: {day}", text, count=1)
         write(path, text)
         return [path]
+
+    LISTED_FIELDS = (
+        r'(?m)^(summary: "?)',  # what cards show
+        r'(\{text: "?)',  # a quote
+        r"(?m)^(takeaways:\r?\n\s+- \"?)",  # a takeaway
+        r"(\{date: [^,]+, title: )",  # an event
+        r'(?m)^(\s+- \{title: "?)',  # a source
+    )
+
+    def edit_listed_field(self) -> list[Path] | None:
+        """Change a front-matter value that listings show, not the body."""
+        path = self.pick_brief()
+        text = read(path)
+        for pattern in self.rng.sample(self.LISTED_FIELDS, len(self.LISTED_FIELDS)):
+            edited = re.sub(pattern, rf"\g<1>{self.token()} ", text, count=1)
+            if edited != text:
+                write(path, edited)
+                return [path]
+        return self.edit_body()
 
     def add_brief(self) -> list[Path] | None:
         token = self.token()
@@ -163,6 +183,7 @@ class Editor:
     def all(self) -> list[Callable[[], list[Path] | None]]:
         return [
             self.edit_body,
+            self.edit_listed_field,
             self.edit_title_or_date,
             self.add_brief,
             self.delete_brief,
@@ -188,7 +209,8 @@ def check_sequence(site: Path, work: Path, seed: int, rounds: int, jobs: int) ->
     assert warm.build().ok
     assert Builder(fresh_options).build().ok
     editor = Editor(site, random.Random(seed))
-    steps = [step for _ in range(rounds) for step in editor.rng.sample(editor.all(), 8)]
+    kinds = editor.all()
+    steps = [step for _ in range(rounds) for step in editor.rng.sample(kinds, len(kinds))]
     steps.insert(len(steps) // 2, "break")  # type: ignore[arg-type]
     for number, step in enumerate(steps):
         if step == "break":

@@ -174,6 +174,12 @@ class Brief:
         )
         return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
+    @functools.cached_property
+    def card_digest(self) -> str:
+        """Identifies the brief as lists of briefs show it (a card: title, date, summary...)."""
+        shown = (self.path, self.slug, self.title, self.date, self.summary, self.topics)
+        return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:
         return (self.date, self.slug)

@@ -190,7 +190,7 @@ class SiteRenderer:
                     "actors": v.most_active(),
                 },
                 meta=lambda: {"jsonld": [json_script(self.meta.website())]},
-                key=v.site_key,
+                key=partial(v.home_key, HOME_LIMIT),
                 indexed=False,
             ),
             self._html(
@@ -199,7 +199,7 @@ class SiteRenderer:
                 "All briefs",
                 lambda: {"groups": v.archive(), "count": len(g.briefs)},
                 f"Every brief of {self.config.title}, newest first.",
-                key=v.site_key,
+                key=v.archive_key,
                 indexed=False,
                 weight=listing_weight(len(g.briefs)),
             ),
@@ -225,7 +225,6 @@ class SiteRenderer:
                 "actors.html",
                 "Actors",
                 lambda: {"actors": v.actors_index()},
-                key=v.site_key,
                 indexed=False,
             )
         )
@@ -277,7 +276,7 @@ class SiteRenderer:
                 "timeline.html",
                 "Timeline",
                 v.timeline_page,
-                key=v.site_key,
+                key=v.timeline_page_key,
                 indexed=False,
                 weight=listing_weight(len(g.events)),
             ),
@@ -301,7 +300,7 @@ class SiteRenderer:
                 "Quotes",
                 lambda: {"quotes": [v.quote(q, b) for q, b in g.quotes]},
                 meta=lambda: {"jsonld": [json_script(self.meta.quotes_page())]},
-                key=v.site_key,
+                key=v.quotes_key,
                 indexed=False,
                 weight=listing_weight(2 * len(g.quotes)),
             ),
@@ -310,7 +309,7 @@ class SiteRenderer:
                 "takeaways.html",
                 "Analyst takeaways",
                 lambda: {"takeaways": [v.takeaway(t, b) for t, b in g.takeaways]},
-                key=v.site_key,
+                key=v.takeaways_key,
                 indexed=False,
                 weight=listing_weight(len(g.takeaways)),
             ),
@@ -322,7 +321,6 @@ class SiteRenderer:
                     "terms.html",
                     kind.title(),
                     partial(_terms_context, v, terms, url, kind),
-                    key=v.site_key,
                     indexed=False,
                 )
             )
@@ -373,7 +371,6 @@ class SiteRenderer:
                 "",
                 partial(self._sitemap_context, html_urls),
                 self.sitemap,
-                key=v.site_key,
                 source=self._template_source("sitemap.xml"),
             ),
             PageSpec("robots.txt", "", self._robots_context, self.robots, source=CONFIG_SOURCE),

@@ -259,9 +259,9 @@ class Views:
         return self._names_key
 
     def site_key(self) -> str:
-        """What every listing shows of every published brief (in order), and every name.
+        """What any listing shows of every published brief (in order), and every name.
 
-        Pages that show briefs' bodies or citation passages use `content_key`.
+        If it is unchanged, only pages that show an edited brief's body can have changed.
         """
         if self._site_key is None:
             digests = "".join(b.listing_digest for b in self.graph.briefs)
@@ -284,21 +284,39 @@ class Views:
         return (
             self.names_key(),
             node.actor,
-            [b.listing_digest for b in node.briefs],
-            [(q.anchor, b.listing_digest) for q, b in node.quotes],
-            [(e.title, e.date, b.listing_digest) for e, b in node.events],
+            [b.card_digest for b in node.briefs],
+            [(q, b.card_digest, b.sources) for q, b in node.quotes],  # JSON-LD cites sources
+            [(e, b.card_digest) for e, b in node.events],
             sorted(node.seen_with.items()),
+            self.urls.timeline(node.actor.id) in self.timeline_urls(),
         )
 
-    def timeline_page_key(self, actor_id: str) -> tuple:
-        """One actor's timeline shows their events and the list of filters."""
-        events = self.graph.actors[actor_id].events
+    def timeline_page_key(self, actor_id: str | None = None) -> tuple:
+        """The timeline (or one actor's) shows events, their briefs' cards and the filters."""
+        events = self.graph.actors[actor_id].events if actor_id else self.graph.events
         return (
             self.names_key(),
             actor_id,
-            [(e.title, e.date, b.listing_digest) for e, b in events],
+            [(e, b.card_digest) for e, b in events],
             self.timeline_filters(),
         )
+
+    def home_key(self, limit: int) -> tuple:
+        """The latest briefs and takeaways, and the most active actors."""
+        g = self.graph
+        latest = [(t, b.card_digest) for t, b in g.takeaways[:limit]]
+        cards = [b.card_digest for b in g.briefs[:limit]]
+        return (self.names_key(), cards, latest, self.most_active())
+
+    def archive_key(self) -> tuple:
+        return (self.names_key(), [b.card_digest for b in self.graph.briefs])
+
+    def quotes_key(self) -> tuple:
+        """Every quote with its brief's card (and sources, cited in the JSON-LD)."""
+        return (self.names_key(), [(q, b.card_digest, b.sources) for q, b in self.graph.quotes])
+
+    def takeaways_key(self) -> tuple:
+        return (self.names_key(), [(t, b.card_digest) for t, b in self.graph.takeaways])
 
     def publisher_page_key(self, node: PublisherNode) -> tuple:
         return (
@@ -308,14 +326,14 @@ class Views:
         )
 
     def term_page_key(self, node: TermNode) -> tuple:
-        return (self.names_key(), node.slug, node.name, [b.listing_digest for b in node.briefs])
+        return (self.names_key(), node.slug, node.name, [b.card_digest for b in node.briefs])
 
     def brief_quick_key(self, brief: Brief) -> str:
         """A cheap key covering all a brief page shows: the brief, its neighbours and related
         briefs as listed, and every name. If it is unchanged, so is the page."""
         older, newer = self.graph.neighbours[brief.slug]
         shown = [b for b in (older, newer, *self.graph.related[brief.slug]) if b]
-        listed = "".join(f"{b.slug}\0{b.listing_digest}\0" for b in shown)
+        listed = "".join(f"{b.slug}\0{b.card_digest}\0" for b in shown)
         return _digest(f"{self.names_key()}\0{brief.digest}\0{listed}")
 
     def brief_page_key(self, brief: Brief) -> tuple:
