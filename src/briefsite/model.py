@@ -172,14 +172,33 @@ class Brief:
             self.quotes,
             self.takeaways,
         )
-        return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+        return _digest(shown)
 
     @functools.cached_property
     def card_digest(self) -> str:
         """Identifies the brief as lists of briefs show it (a card: title, date, summary...)."""
-        shown = (self.path, self.slug, self.title, self.date, self.summary, self.topics)
-        return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+        return _digest((self.path, self.slug, self.title, self.date, self.summary, self.topics))
+
+    @functools.cached_property
+    def events_digest(self) -> str:
+        """Identifies the brief's events, as timelines show them (with its card)."""
+        return _digest((self.card_digest, self.events))
+
+    @functools.cached_property
+    def quotes_digest(self) -> str:
+        """Identifies the brief's quotes, as lists of quotes show them (with its card and the
+        sources they cite)."""
+        return _digest((self.card_digest, self.quotes, self.sources))
+
+    @functools.cached_property
+    def takeaways_digest(self) -> str:
+        """Identifies the brief's takeaways, as lists of takeaways show them (with its card)."""
+        return _digest((self.card_digest, self.takeaways))
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:
         return (self.date, self.slug)
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()

@@ -285,8 +285,8 @@ class Views:
             self.names_key(),
             node.actor,
             [b.card_digest for b in node.briefs],
-            [(q, b.card_digest, b.sources) for q, b in node.quotes],  # JSON-LD cites sources
-            [(e, b.card_digest) for e, b in node.events],
+            [(q.anchor, b.quotes_digest) for q, b in node.quotes],
+            [(e.date, e.title, b.events_digest) for e, b in node.events],
             sorted(node.seen_with.items()),
             self.urls.timeline(node.actor.id) in self.timeline_urls(),
         )
@@ -297,14 +297,14 @@ class Views:
         return (
             self.names_key(),
             actor_id,
-            [(e, b.card_digest) for e, b in events],
+            [(e.date, e.title, b.events_digest) for e, b in events],
             self.timeline_filters(),
         )
 
     def home_key(self, limit: int) -> tuple:
         """The latest briefs and takeaways, and the most active actors."""
         g = self.graph
-        latest = [(t, b.card_digest) for t, b in g.takeaways[:limit]]
+        latest = [(t.anchor, b.takeaways_digest) for t, b in g.takeaways[:limit]]
         cards = [b.card_digest for b in g.briefs[:limit]]
         return (self.names_key(), cards, latest, self.most_active())
 
@@ -313,10 +313,12 @@ class Views:
 
     def quotes_key(self) -> tuple:
         """Every quote with its brief's card (and sources, cited in the JSON-LD)."""
-        return (self.names_key(), [(q, b.card_digest, b.sources) for q, b in self.graph.quotes])
+        quotes = [(q.anchor, b.quotes_digest) for q, b in self.graph.quotes]
+        return (self.names_key(), quotes)
 
     def takeaways_key(self) -> tuple:
-        return (self.names_key(), [(t, b.card_digest) for t, b in self.graph.takeaways])
+        takeaways = [(t.anchor, b.takeaways_digest) for t, b in self.graph.takeaways]
+        return (self.names_key(), takeaways)
 
     def publisher_page_key(self, node: PublisherNode) -> tuple:
         return (
