@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from briefsite.diagnostics import Diagnostics
@@ -32,7 +32,12 @@ class SourceUse:
 
     brief: Brief
     source: SourceEntry
-    passages: list[tuple[str, str]]
+
+    @property
+    def passages(self) -> list[tuple[str, str]]:
+        """(citation anchor, the cited passage's text) for each citation of this source."""
+        number, texts = self.source.number, self.brief.passages
+        return [(c.anchor, texts[c.passage]) for c in self.brief.citations if c.number == number]
 
 
 @dataclass
@@ -155,11 +160,8 @@ def _add_brief(graph: Graph, brief: Brief) -> None:
 
 
 def _add_sources(graph: Graph, brief: Brief) -> None:
-    passages: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for citation in brief.citations:
-        passages[citation.number].append((citation.anchor, brief.passages[citation.passage]))
     for source in brief.sources:
-        use = SourceUse(brief, source, passages.get(source.number, []))
+        use = SourceUse(brief, source)
         publisher_id = graph.publisher_id(source)
         if publisher_id is None:
             graph.unattributed.append(use)
