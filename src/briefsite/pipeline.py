@@ -384,12 +384,7 @@ class Builder:
         site_key = views.site_key()
         kept = _pages_kept(specs, known, live, self.state, site_key, bodies)
         old_quick = self.state.quick if known else {}
-        # quick keys of the pages not kept yet (a kept page's is as it was)
-        quick = {
-            spec.path: spec.quick()
-            for spec in specs
-            if spec.quick is not None and (spec.path not in kept or spec.path not in old_quick)
-        }
+        quick = _quick_keys(specs, kept, old_quick)
         kept.update(
             path
             for path, mark in quick.items()
@@ -622,6 +617,16 @@ def _pages_kept(
             continue
         kept.add(spec.path)
     return kept
+
+
+def _quick_keys(specs: list[PageSpec], kept: set[str], old: dict[str, str]) -> dict[str, str]:
+    """The quick keys of the pages that have one and are not kept yet (or have none yet):
+    a kept page's is as it was."""
+    return {
+        spec.path: spec.quick()
+        for spec in specs
+        if spec.quick is not None and (spec.path not in kept or spec.path not in old)
+    }
 
 
 def finish(diags: Diagnostics, strict: bool) -> list[Diagnostic]:
