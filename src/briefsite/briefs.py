@@ -72,6 +72,8 @@ def read_brief(
     if node is None:
         return None, diags.items
     brief = _BriefReader(reader, node, context, renderer).read(path, body, body_line, digest)
+    if brief is not None:
+        brief.compute_digests()  # here, in the worker: they travel with it and are cached
     return brief, diags.items
 
 

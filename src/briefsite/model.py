@@ -149,6 +149,11 @@ class Brief:
     def __repr__(self) -> str:
         return f"Brief({self.path!r}, {self.digest!r})"
 
+    def compute_digests(self) -> None:
+        """Compute every digest pages are keyed by (each is computed once, then kept)."""
+        for name in _DIGESTS:
+            getattr(self, name)
+
     @functools.cached_property
     def listing_digest(self) -> str:
         """Identifies what other pages show of this brief: everything but its body's text.
@@ -198,6 +203,9 @@ class Brief:
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:
         return (self.date, self.slug)
+
+
+_DIGESTS = ("listing_digest", "card_digest", "events_digest", "quotes_digest", "takeaways_digest")
 
 
 def _digest(value: object) -> str:
