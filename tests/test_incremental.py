@@ -25,6 +25,7 @@ from conftest import FULL_SITE, REPO_ROOT, copy_site
 
 from briefsite.pipeline import Builder, BuildOptions, BuildResult
 from briefsite.slugs import slugify
+from briefsite.views import Views
 
 BRIEFS = "content/briefs"
 
@@ -108,20 +109,24 @@ class Editor:
         write(path, text)
         return [path]
 
-    LISTED_FIELDS = (
-        r'(?m)^(summary: "?)',  # what cards show
-        r'(\{text: "?)',  # a quote
-        r"(?m)^(takeaways:\r?\n\s+- \"?)",  # a takeaway
-        r"(\{date: [^,]+, title: )",  # an event
-        r'(?m)^(\s+- \{title: "?)',  # a source
+    LISTED_FIELDS = (  # (where, what to insert there): {} is a new token
+        (r'(?m)^(summary: "?)', r"\g<1>{} "),  # what cards show
+        (r'(\{text: "?)', r"\g<1>{} "),  # a quote
+        (r"(?m)^(takeaways:\r?\n\s+- \"?)", r"\g<1>{} "),  # a takeaway
+        (r"(\{date: [^,]+, title: )", r"\g<1>{} "),  # an event
+        (r'(?m)^(\s+- \{title: "?)', r"\g<1>{} "),  # a source
+        # drop one of several actors or places (names stay in use elsewhere): they are also
+        # the default event's, on the timeline
+        (r"(?m)^(actors:\r?\n)[ \t]+- [^\r\n]*\r?\n(?=[ \t]+- )", r"\g<1>"),
+        (r"(?m)^(places: \[)[^,\]\r\n]+, ", r"\g<1>"),
     )
 
     def edit_listed_field(self) -> list[Path] | None:
         """Change a front-matter value that listings show, not the body."""
         path = self.pick_brief()
         text = read(path)
-        for pattern in self.rng.sample(self.LISTED_FIELDS, len(self.LISTED_FIELDS)):
-            edited = re.sub(pattern, rf"\g<1>{self.token()} ", text, count=1)
+        for pattern, insert in self.rng.sample(self.LISTED_FIELDS, len(self.LISTED_FIELDS)):
+            edited = re.sub(pattern, insert.replace("{}", self.token()), text, count=1)
             if edited != text:
                 write(path, edited)
                 return [path]
@@ -362,3 +367,33 @@ def test_a_same_size_rewrite_within_one_timestamp_tick_is_seen(tmp_path: Path) -
     assert_same_tree(tmp_path / "out", tmp_path / "cold", "same size, same mtime")
     again = builder.build()  # read again (too recent to trust), but not parsed again
     assert again.ok and again.parsed == 0
+
+
+def test_a_brief_without_events_moves_its_default_event_when_its_actors_change(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Without `events`, a brief's one event carries its actors: dropping an actor (one
+    other briefs still name, without a filtered timeline of its own) changes the timeline
+    and actor pages, not just the brief."""
+    site = copy_site(corpus, tmp_path / "site")
+    builder = Builder(BuildOptions(site=site, output=tmp_path / "out", jobs=1))
+    assert builder.build().ok
+    loaded = builder.load()[0]
+    graph = loaded.graph
+    filtered = set(Views(graph, loaded.urls).timeline_actor_ids())
+    first_actor = re.compile(r"(?m)^(actors:\r?\n)[ \t]+- [^\r\n]*\r?\n(?=[ \t]+- )")
+    brief = next(
+        site / b.path
+        for b in graph.briefs
+        if not b.events
+        and len(b.actors) > 1
+        and first_actor.search(read(site / b.path))
+        and graph.actor_id(b.actors[0]) not in filtered
+        and len(graph.actors[graph.actor_id(b.actors[0])].briefs) > 1
+    )
+    write(brief, first_actor.sub(r"\g<1>", read(brief), count=1))
+    result = builder.build()
+    assert result.ok and result.parsed == 1
+    assert "timeline/index.html" in result.report.changed
+    assert cold_build(site, tmp_path / "cold").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold", "after dropping an actor")

@@ -186,8 +186,9 @@ class Brief:
 
     @functools.cached_property
     def events_digest(self) -> str:
-        """Identifies the brief's events, as timelines show them (with its card)."""
-        return _digest((self.card_digest, self.events))
+        """Identifies the brief's events, as timelines show them (with its card); without
+        events, its one default event has the brief's actors and places."""
+        return _digest((self.card_digest, self.events, self.actors, self.places))
 
     @functools.cached_property
     def quotes_digest(self) -> str:
