@@ -21,6 +21,12 @@ if str(TESTS_DIR) not in sys.path:
 Builder = Callable[..., BuildResult]
 
 
+def build_command(site: Path, output: Path, *extra: str) -> list[str]:
+    """The real command line that builds `site` into `output`, as an author runs it."""
+    command = [sys.executable, "-m", "briefsite", "build"]
+    return [*command, "--site", str(site), "--output", str(output), *extra]
+
+
 def run_build(
     site: Path,
     output: Path,

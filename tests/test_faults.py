@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import FULL_SITE, copy_site, formatted, run_build
+from conftest import FULL_SITE, build_command, copy_site, formatted, run_build
 
 from briefsite import output as output_module
 
@@ -42,8 +42,7 @@ def leftovers(out: Path) -> list[str]:
 
 
 def cli(site: Path, out: Path, *extra: str) -> list[str]:
-    command = [sys.executable, "-m", "briefsite", "build", "-q"]
-    return [*command, "--site", str(site), "--output", str(out), *extra]
+    return build_command(site, out, "-q", *extra)
 
 
 def generate(site: Path, seed: int) -> None:

@@ -10,6 +10,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import build_command
 
 from briefsite.yamlsafe import MAX_NODES, parse_yaml
 
@@ -35,16 +36,7 @@ PEAK_LAUNCHER = (
 
 def build(site: Path, output: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:
     """Run the command line; return the result, seconds taken and the build's peak RSS (KiB)."""
-    command = [
-        sys.executable,
-        "-m",
-        "briefsite",
-        "build",
-        "--site",
-        str(site),
-        "--output",
-        str(output),
-    ]
+    command = build_command(site, output)
     start = time.perf_counter()
     launched = subprocess.run(
         [sys.executable, "-c", PEAK_LAUNCHER, *command], capture_output=True, text=True, timeout=60

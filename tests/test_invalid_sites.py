@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import build_command
 
 INVALID = Path(__file__).parent / "sites" / "invalid"
 CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
@@ -15,17 +16,7 @@ CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file
 
 def run_build(site: Path, output: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run the real command line, as an author would."""
-    command = [
-        sys.executable,
-        "-m",
-        "briefsite",
-        "build",
-        "--site",
-        str(site),
-        "--output",
-        str(output),
-        *extra,
-    ]
+    command = build_command(site, output, *extra)
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 

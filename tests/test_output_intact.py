@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import build_ok, copy_site, formatted, run_build
+from conftest import build_command, build_ok, copy_site, formatted, run_build
 
 BROKEN = "content/briefs/2025-03-02-grain-corridor-talks.md"
 OLD_NS = 1_000_000_000 * 1_600_000_000  # 2020-09-13: any rewrite gets a newer mtime
@@ -78,7 +77,7 @@ def test_failed_cli_build_exits_nonzero(full_site: Path, tmp_path: Path) -> None
     before = snapshot(out)
     _, line = break_brief(site)
     proc = subprocess.run(
-        [sys.executable, "-m", "briefsite", "build", "--site", str(site), "--output", str(out)],
+        build_command(site, out),
         capture_output=True,
         text=True,
         timeout=60,
