@@ -17,6 +17,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from briefsite.inline import use_triggered_inline
+
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _ATTRIBUTION = re.compile(
     r"^\s*(?:\u2014|\u2013|--)\s*(?P<name>[^\[\n]*?)\s*(?P<cite>\[\d+(?:\s*,\s*\d+)*\])?\s*$"
@@ -289,6 +291,8 @@ class BriefMarkdown:
         )
         self.fragment_md.preprocessors.deregister("html_block")
         self.fragment_md.inlinePatterns.deregister("html")
+        use_triggered_inline(self.md)
+        use_triggered_inline(self.fragment_md)
 
     def render_body(
         self,

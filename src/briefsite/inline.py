@@ -1,0 +1,86 @@
+"""Python-Markdown's inline pass, skipping patterns that cannot match a piece of text.
+
+Python-Markdown tries each of its ~15 inline patterns on every run of text, one Python
+call after another, though most of them need a character the text does not contain (no
+backquote, no `<`, no `&`...). That is about half of the time Markdown takes on a brief.
+`TriggeredInlineProcessor` first checks the characters each known pattern needs; a pattern
+whose characters are all absent is skipped, exactly as if it had been tried and found
+nothing. Unknown patterns (another extension's) are always tried. Output is identical:
+`tests/test_inline.py` compares it with the stock processor on generated Markdown.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import markdown
+from markdown import inlinepatterns, util
+from markdown.treeprocessors import InlineProcessor
+
+TRIGGERS: dict[type, tuple[str, ...]] = {
+    inlinepatterns.BacktickInlineProcessor: ("`",),
+    inlinepatterns.EscapeInlineProcessor: ("\\",),
+    inlinepatterns.ReferenceInlineProcessor: ("[",),
+    inlinepatterns.LinkInlineProcessor: ("[",),
+    inlinepatterns.ShortReferenceInlineProcessor: ("[",),
+    inlinepatterns.ImageInlineProcessor: ("![",),
+    inlinepatterns.ImageReferenceInlineProcessor: ("![",),
+    inlinepatterns.ShortImageReferenceInlineProcessor: ("![",),
+    inlinepatterns.AutolinkInlineProcessor: ("<",),
+    inlinepatterns.AutomailInlineProcessor: ("<",),
+}
+"""For each stock pattern class: strings at least one of which every match contains."""
+
+TRIGGERS_BY_NAME: dict[str, tuple[str, ...]] = {
+    "footnote": ("[^",),
+    "linebreak": ("  \n",),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+}
+"""Patterns whose class is shared or generic, known by the name the stock code gives them."""
+
+
+def trigger_table(registry: util.Registry) -> list[tuple[object, tuple[str, ...] | None]]:
+    """Each inline pattern in order, with what it needs in a text to match (None: unknown)."""
+    by_name = {
+        id(registry[name]): needs
+        for name, needs in TRIGGERS_BY_NAME.items()
+        if name in registry and type(registry[name]).__module__.startswith("markdown.")
+    }
+    return [
+        (pattern, TRIGGERS.get(type(pattern), by_name.get(id(pattern)))) for pattern in registry
+    ]
+
+
+class TriggeredInlineProcessor(InlineProcessor):
+    """The stock inline tree processor, minus calls to patterns that cannot match."""
+
+    def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
+        self._table = trigger_table(self.md.inlinePatterns)
+        return super().run(tree, ancestors)
+
+    # The stock method, name-mangled so that the base class's calls reach this one.
+    def _InlineProcessor__handleInline(self, data: str, index: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        table, start = self._table, 0
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        while index < len(table):
+            pattern, needs = table[index]
+            if needs is not None:
+                for need in needs:
+                    if need in data:
+                        break
+                else:  # nothing this pattern needs is in the text: it cannot match
+                    index, start = index + 1, 0
+                    continue
+            data, matched, start = apply(pattern, data, index, start)
+            if not matched:
+                index += 1
+        return data
+
+
+def use_triggered_inline(md: markdown.Markdown) -> None:
+    """Replace `md`'s inline tree processor with `TriggeredInlineProcessor`."""
+    md.treeprocessors.register(TriggeredInlineProcessor(md), "inline", 20)
