@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import markdown as python_markdown
@@ -10,6 +11,7 @@ import markdown as python_markdown
 from briefsite.diagnostics import Diagnostics
 from briefsite.fields import Reader
 from briefsite.frontmatter import DecodeProblem, decode, split_front_matter
+from briefsite.inline import use_triggered_inline
 from briefsite.model import Actor, Publisher
 from briefsite.sitefiles import find_files
 from briefsite.slugs import is_safe_slug, slugify
@@ -153,7 +155,7 @@ def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
     aliases = tuple(value for value, _ in reader.text_list(get("aliases"), "aliases"))
     if not name or not safe_id:
         return None
-    bio = python_markdown.markdown(body) if body.strip() else ""
+    bio = _bio_markdown().reset().convert(body) if body.strip() else ""
     return Actor(
         id=actor_id,
         name=name,
@@ -165,6 +167,14 @@ def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
         bio=bio,
         path=reader.path,
     )
+
+
+@cache
+def _bio_markdown() -> python_markdown.Markdown:
+    """One converter for every actor's bio (plain Markdown, as `markdown.markdown` does it)."""
+    md = python_markdown.Markdown()
+    use_triggered_inline(md)
+    return md
 
 
 def _read_publisher(root: Path, path: Path, diags: Diagnostics) -> Publisher | None:
