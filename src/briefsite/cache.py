@@ -17,7 +17,7 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from briefsite.diagnostics import Diagnostic
 CACHE_DIR = ".briefsite-cache"
 SOURCE_SHARDS = 32
 _MAGIC = b"briefsite-cache\n"
+Mapper = Callable[[Callable[[int], None], list[int]], Iterable[None]]
 _ALLOWED_MODULES = {"briefsite.model", "briefsite.diagnostics", "briefsite.cache"}
 _ALLOWED_GLOBALS = {
     ("datetime", "datetime"),
@@ -213,16 +214,25 @@ def load_sources(path: Path) -> dict[str, SourceRecord]:
     return sources
 
 
-def save_state(path: Path, state: BuildState, changed: Collection[str] | None) -> None:
+def save_state(
+    path: Path, state: BuildState, changed: Collection[str] | None, mapper: Mapper = map
+) -> None:
     """Save the state, and the shards of the sources that hold a changed (or removed) brief.
 
-    `changed` None means every shard.
+    `changed` None means every shard. `mapper` (like `map`) writes the shards, maybe in
+    parallel.
     """
     shards = range(SOURCE_SHARDS) if changed is None else {source_shard(r) for r in changed}
     if shards:
         records: list[dict[str, SourceRecord]] = [{} for _ in range(SOURCE_SHARDS)]
         for rel, record in state.sources.items():
             records[source_shard(rel)][rel] = record
-        for shard in shards:
+
+        def write(shard: int) -> None:
             write_signed(sources_path(path, shard), records[shard])
+
+        with contextlib.suppress(OSError):
+            _key()  # made here, if new, not by several writers at once
+        for _ in mapper(write, sorted(shards)):
+            pass
     write_signed(path, replace(state, sources={}))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from briefsite.diagnostics import Diagnostics
 from briefsite.model import Actor, ActorRef, Brief, Event, Publisher, Quote, SourceEntry, Takeaway
+from briefsite.parallel import map_in_order
 from briefsite.registry import Registry
 from briefsite.slugs import slugify
 
@@ -92,12 +93,16 @@ def check_unique_slugs(briefs: list[Brief], diags: Diagnostics) -> None:
 
 
 def build_graph(
-    registry: Registry, briefs: list[Brief], related: dict[str, tuple[str, ...]] | None = None
+    registry: Registry,
+    briefs: list[Brief],
+    related: dict[str, tuple[str, ...]] | None = None,
+    jobs: int = 1,
 ) -> Graph:
     """Resolve actors, publishers, topics and places across all published briefs.
 
     `related`, the related briefs' slugs by brief, is what a build of briefs that showed the
-    same in listings found (see `related_slugs`); it spares computing them again.
+    same in listings found (see `related_slugs`); it spares computing them again (else it is
+    computed over `jobs` processes).
     """
     ordered = sorted(briefs, key=lambda b: b.sort_key, reverse=True)
     chronological = ordered[::-1]
@@ -121,7 +126,7 @@ def build_graph(
         older = ordered[index + 1] if index + 1 < len(ordered) else None
         graph.neighbours[brief.slug] = (older, newer)
     if related is None:
-        graph.related = _related(graph)
+        graph.related = _related(graph, jobs)
     else:
         by_slug = {brief.slug: brief for brief in ordered}
         graph.related = {slug: [by_slug[s] for s in related[slug]] for slug in by_slug}
@@ -192,7 +197,7 @@ def _term(terms: dict[str, TermNode], name: str) -> TermNode:
     return node
 
 
-def _related(graph: Graph) -> dict[str, list[Brief]]:
+def _related(graph: Graph, jobs: int) -> dict[str, list[Brief]]:
     """Briefs sharing the most actors (then topics), nearest in time among equals.
 
     Candidates are the briefs near this one in each of its actors' lists, so the cost grows
@@ -203,24 +208,30 @@ def _related(graph: Graph) -> dict[str, list[Brief]]:
         for actor_id, node in graph.actors.items()
     }
     stamps = {brief.slug: brief.date.timestamp() for brief in graph.briefs}
-    related: dict[str, list[Brief]] = {}
-    for brief in graph.briefs:
+    by_slug = {brief.slug: brief for brief in graph.briefs}
+
+    def related_to(brief: Brief) -> tuple[str, ...]:
         topics = set(brief.topics)
         scores: Counter[str] = Counter()
-        by_slug: dict[str, Brief] = {}
+        near: dict[str, Brief] = {}
         for actor_id in graph.brief_actor_ids(brief):
             briefs = graph.actors[actor_id].briefs
             index = positions[actor_id][brief.slug]
             for other in briefs[max(0, index - RELATED_WINDOW) : index + RELATED_WINDOW + 1]:
                 scores[other.slug] += 2
-                by_slug[other.slug] = other
+                near[other.slug] = other
         scores.pop(brief.slug, None)
-        for slug, other in by_slug.items():
+        for slug, other in near.items():
             scores[slug] += len(topics.intersection(other.topics))
         when = brief.date.timestamp()
         best = heapq.nsmallest(
             RELATED_LIMIT,
             ((-score, abs(stamps[slug] - when), slug) for slug, score in scores.items()),
         )
-        related[brief.slug] = [by_slug[slug] for _, _, slug in best]
-    return related
+        return tuple(slug for _, _, slug in best)
+
+    found = map_in_order(related_to, graph.briefs, jobs)
+    return {
+        brief.slug: [by_slug[slug] for slug in slugs]
+        for brief, slugs in zip(graph.briefs, found, strict=True)
+    }

@@ -38,16 +38,18 @@ def map_in_order(
     jobs: int,
     progress: Callable[[int], None] | None = None,
     weights: Sequence[int] | None = None,
+    min_items: int = MIN_PARALLEL_ITEMS,
 ) -> Iterator[R]:
     """`map(func, items)` over `jobs` forked processes, results in order.
 
     Items go to workers in chunks of about equal `weights` (default: one each), so a few
     heavy items do not leave one worker busy long after the others are done; put heavy
-    items first. Small inputs, `jobs == 1` or platforms without fork run in this process.
+    items first. Fewer than `min_items` items, `jobs == 1` or platforms without fork run in
+    this process.
     """
     global _task, _items
     methods = multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(items) < MIN_PARALLEL_ITEMS or "fork" not in methods:
+    if jobs <= 1 or len(items) < min_items or "fork" not in methods:
         for item in items:
             yield func(item)
             if progress:

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +67,8 @@ RACY_NS = 2_000_000_000
 mtime changing (timestamps are coarse: a clock tick, 2 s on FAT), so its stat is not
 trusted by the next build: it is read again and compared by digest (as git does)."""
 UNTRUSTED_MTIME = -1
+SHARDS_IN_PARALLEL = 8
+"""Fewer changed cache shards than this are written by the build process itself."""
 
 
 @dataclass(frozen=True)
@@ -354,7 +356,7 @@ class Builder:
             hasher.update(repr((brief.slug, brief.sort_key, actors, brief.topics)).encode())
         key = hasher.hexdigest()
         known = self.state.related if key == self.state.related_key else None
-        graph = build_graph(registry, published, known)
+        graph = build_graph(registry, published, known, self.jobs)
         self.state.related_key, self.state.related = key, related_slugs(graph)
         return graph
 
@@ -514,9 +516,13 @@ class Builder:
     def _save(self, with_sources: bool = False) -> None:
         if self.options.use_cache:
             changed = self.sources_changed if with_sources else ()
-            save_state(self.state_file, self.state, changed)
+            save_state(self.state_file, self.state, changed, self._map_shards)
             if with_sources:
                 self.sources_changed = set()
+
+    def _map_shards(self, write: Callable[[int], None], shards: list[int]) -> Iterator[None]:
+        """Write cache shards over the workers when there are several (a cold build's 32)."""
+        return map_in_order(write, shards, self.jobs, min_items=SHARDS_IN_PARALLEL)
 
     # ---- reporting -----------------------------------------------------------------------------
     def _ticker(self, label: str, total: int) -> Callable[[int], None] | None:
