@@ -132,6 +132,7 @@ class Views:
         self.graph = graph
         self.urls = urls
         self._cards: dict[str, BriefCard] = {}
+        self._events: dict[tuple[int, int], EventView] = {}
         self._names_key: str | None = None
         self._site_key: str | None = None
         self._content_key: str | None = None
@@ -217,6 +218,15 @@ class Views:
         )
 
     def event(self, event: Event, brief: Brief, on_brief_page: bool = False) -> EventView:
+        """An event as listed (kept: one appears on several actors' pages and timelines)."""
+        if on_brief_page:
+            return self._event(event, brief, True)
+        view = self._events.get((id(event), id(brief)))
+        if view is None:
+            view = self._events[id(event), id(brief)] = self._event(event, brief, False)
+        return view
+
+    def _event(self, event: Event, brief: Brief, on_brief_page: bool) -> EventView:
         return EventView(
             event.date,
             event.title,
