@@ -195,6 +195,7 @@ class Builder:
         self._stage("read")
         for path, line, message in check_templates(options.site, env):
             diags.error(path, line, message)
+        self._compile(env)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
         produced = self._produce(site, env, render_key, static, reindex, diags)
@@ -467,21 +468,25 @@ class Builder:
         return bundle
 
     def _environment(self, config: SiteConfig) -> tuple[jinja2.Environment, str]:
-        """Jinja2 with every template compiled, reused while no template (or setting) changes.
+        """Jinja2, reused while no template (or setting) changes, and its render key.
 
         Compiling the templates costs more than rendering a few pages, so a fresh
-        environment per build made every preview rebuild pay for it again. The templates
-        are compiled here, before rendering, so that forked render workers inherit them.
+        environment per build made every preview rebuild pay for it again (see `_compile`).
         """
         env = make_environment(self.options.site)
         key = self._render_key(config, env)
         if self._env is not None and self._env[0] == key:
             return self._env[1], key
+        self._env = (key, env)
+        return env, key
+
+    @staticmethod
+    def _compile(env: jinja2.Environment) -> None:
+        """Compile every template (once per environment) before rendering, so that forked
+        render workers inherit them; a build with nothing to render never compiles one."""
         for name in env.list_templates():
             with contextlib.suppress(Exception):  # a broken template is reported when used
                 env.get_template(name)
-        self._env = (key, env)
-        return env, key
 
     def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
         """Everything every page depends on besides its own data."""
