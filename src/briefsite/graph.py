@@ -72,9 +72,15 @@ class Graph:
     takeaways: list[tuple[Takeaway, Brief]]
     neighbours: dict[str, tuple[Brief | None, Brief | None]]
     related: dict[str, list[Brief]]
+    _ids: dict[str, str] = field(default_factory=dict, repr=False)
 
     def actor_id(self, ref: ActorRef) -> str:
-        return ref.slug or self.registry.actor_id(ref.name)
+        if ref.slug:
+            return ref.slug
+        found = self._ids.get(ref.name)
+        if found is None:
+            found = self._ids[ref.name] = self.registry.actor_id(ref.name)
+        return found
 
     def publisher_id(self, source: SourceEntry) -> str | None:
         return self.registry.publisher_id(source.publisher) if source.publisher else None
@@ -139,12 +145,13 @@ def related_slugs(graph: Graph) -> dict[str, tuple[str, ...]]:
 
 
 def _add_brief(graph: Graph, brief: Brief) -> None:
-    ids = graph.brief_actor_ids(brief)
-    for ref in brief.actors:
-        node = _actor_node(graph, ref)
+    ids = [graph.actor_id(ref) for ref in brief.actors]
+    unique = list(dict.fromkeys(ids))
+    for ref, actor_id in zip(brief.actors, ids, strict=True):
+        node = _actor_node(graph, ref, actor_id)
         if not node.briefs or node.briefs[-1] is not brief:
             node.briefs.append(brief)
-        node.seen_with.update(other for other in ids if other != node.actor.id)
+        node.seen_with.update([other for other in unique if other != actor_id])
     for quote in brief.quotes:
         if quote.by is not None:
             _actor_node(graph, quote.by).quotes.append((quote, brief))
@@ -180,8 +187,8 @@ def _add_sources(graph: Graph, brief: Brief) -> None:
         node.uses.append(use)
 
 
-def _actor_node(graph: Graph, ref: ActorRef) -> ActorNode:
-    actor_id = graph.actor_id(ref)
+def _actor_node(graph: Graph, ref: ActorRef, actor_id: str | None = None) -> ActorNode:
+    actor_id = actor_id or graph.actor_id(ref)
     node = graph.actors.get(actor_id)
     if node is None:
         actor = graph.registry.actors.get(actor_id) or Actor(actor_id, ref.name, role=ref.role)
