@@ -364,6 +364,19 @@ def test_previous_next(full_output: Path) -> None:
         assert rels["next"] == ({brief_url(chain[i + 1])} if i + 1 < len(chain) else set()), slug
 
 
+def test_related_briefs_never_list_the_brief_itself(full_output: Path) -> None:
+    """Related briefs share actors with the brief: other briefs, never the page itself."""
+    listed = 0
+    for slug in PUBLISHED:
+        url = brief_url(slug)
+        section = page(full_output, url).main.find("section", "related")
+        links = [resolve(url, a.attrs["href"])[0] for a in section.find_all("a")] if section else []
+        assert url not in links, slug
+        assert set(links) <= {brief_url(other) for other in PUBLISHED}, slug
+        listed += len(links)
+    assert listed, "no brief lists a related brief"
+
+
 # --- BOM and CRLF ----------------------------------------------------------------------------
 
 

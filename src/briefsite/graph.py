@@ -205,35 +205,38 @@ def _term(terms: dict[str, TermNode], name: str) -> TermNode:
 
 
 def _related(graph: Graph, jobs: int) -> dict[str, list[Brief]]:
-    """Briefs sharing the most actors (then topics), nearest in time among equals.
+    """Briefs sharing the most actors (then topics), nearest in time among equals; never
+    the brief itself.
 
     Candidates are the briefs near this one in each of its actors' lists, so the cost grows
     linearly with the site, not with the square of an actor's brief count.
     """
+    listed = {
+        actor_id: [brief.slug for brief in node.briefs] for actor_id, node in graph.actors.items()
+    }
     positions = {
-        actor_id: {brief.slug: index for index, brief in enumerate(node.briefs)}
-        for actor_id, node in graph.actors.items()
+        actor_id: {slug: index for index, slug in enumerate(slugs)}
+        for actor_id, slugs in listed.items()
     }
     stamps = {brief.slug: brief.date.timestamp() for brief in graph.briefs}
+    topics_of = {brief.slug: frozenset(brief.topics) for brief in graph.briefs}
     by_slug = {brief.slug: brief for brief in graph.briefs}
 
     def related_to(brief: Brief) -> tuple[str, ...]:
-        topics = set(brief.topics)
-        scores: Counter[str] = Counter()
-        near: dict[str, Brief] = {}
+        shared: Counter[str] = Counter()  # actors shared with each nearby brief
         for actor_id in graph.brief_actor_ids(brief):
-            briefs = graph.actors[actor_id].briefs
             index = positions[actor_id][brief.slug]
-            for other in briefs[max(0, index - RELATED_WINDOW) : index + RELATED_WINDOW + 1]:
-                scores[other.slug] += 2
-                near[other.slug] = other
-        scores.pop(brief.slug, None)
-        for slug, other in near.items():
-            scores[slug] += len(topics.intersection(other.topics))
-        when = brief.date.timestamp()
+            shared.update(
+                listed[actor_id][max(0, index - RELATED_WINDOW) : index + RELATED_WINDOW + 1]
+            )
+        del shared[brief.slug]
+        topics, when = topics_of[brief.slug], stamps[brief.slug]
         best = heapq.nsmallest(
             RELATED_LIMIT,
-            ((-score, abs(stamps[slug] - when), slug) for slug, score in scores.items()),
+            (
+                (-2 * count - len(topics & topics_of[slug]), abs(stamps[slug] - when), slug)
+                for slug, count in shared.items()
+            ),
         )
         return tuple(slug for _, _, slug in best)
 
