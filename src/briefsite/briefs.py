@@ -113,7 +113,7 @@ class _BriefReader:
         titles = {s.number: _source_label(s) for s in sources}
         sink = CitationSink(url, titles)
         rendered = self.renderer.render_body(body, sink, self._actor_links(actors), self._speaker)
-        self._check_markers(sink, marker_lines(body, body_line), body_line)
+        self._check_markers(sink, body, body_line)
         quotes = self._quotes(rendered.quotes, raw_quotes, sink)
         takeaways = self._takeaways(rendered.takeaways, raw_takeaways, sink, body_line)
         events = self._event_citations(events, sink)
@@ -360,9 +360,11 @@ class _BriefReader:
         """Link each event's sources now, so the links are numbered in page order."""
         return tuple(replace(event, cite_html=_cite(sink, event.sources)) for event in events)
 
-    def _check_markers(
-        self, sink: CitationSink, lines: list[tuple[str, int]], body_line: int
-    ) -> None:
+    def _check_markers(self, sink: CitationSink, body: str, body_line: int) -> None:
+        """Report the body's markers citing no source, each at its line in the file."""
+        if not sink.invalid:
+            return
+        lines = marker_lines(body, body_line)
         seen: dict[str, int] = {}
         for marker, missing in sink.invalid:
             index = seen.get(marker, 0)
