@@ -342,12 +342,27 @@ def test_work_done_is_proportional_to_the_change(corpus: Path, tmp_path: Path) -
     assert result.ok and result.parsed == 0 and result.rendered == 0
     assert result.report is not None and result.report.changed == ["robots.txt"]
 
-    # A template: pages are rendered again, but no brief is read again.
+    # A template: the pages drawn through it are rendered again, no other, no brief read.
     write(site / "templates/brief.html", read(REPO_ROOT / "templates/brief.html") + "\n")
     result = builder.build()
-    assert result.ok and result.parsed == 0 and result.rendered >= 300
+    brief_pages = {p for p in builder.state.pages if re.fullmatch(r"briefs/[^/]+/index\.html", p)}
+    assert len(brief_pages) == 300
+    assert result.ok and result.parsed == 0
+    assert set(result.rendered_paths) == brief_pages, set(result.rendered_paths) ^ brief_pages
     assert cold_build(site, tmp_path / "cold").ok
     assert_same_tree(tmp_path / "out", tmp_path / "cold", "after the template edit")
+
+    # A partial: the pages of every template that includes it, and no other.
+    partial = "templates/partials/brief_list.html"
+    write(site / partial, read(REPO_ROOT / partial).replace("<h3>", '<h3 class="t">'))
+    result = builder.build()
+    rendered = set(result.rendered_paths)
+    assert result.ok and brief_pages <= rendered and "briefs/index.html" in rendered
+    assert any(p.startswith("actors/") for p in rendered)
+    assert not {"quotes/index.html", "timeline/index.html", "404.html", "feed.xml"} & rendered
+    assert not any(p.startswith("sources/") for p in rendered)
+    assert cold_build(site, tmp_path / "cold2").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold2", "after the partial edit")
 
 
 def test_a_same_size_rewrite_within_one_timestamp_tick_is_seen(tmp_path: Path) -> None:

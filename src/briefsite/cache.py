@@ -88,6 +88,10 @@ class BuildState:
     """The digest of every published brief when pages were last rendered, by path."""
     quick: dict[str, str] = field(default_factory=dict)
     """Quick keys of pages that have one (`PageSpec.quick`), by output path."""
+    template_keys: dict[str, str] = field(default_factory=dict)
+    """Each template's key (`render.template_keys`) when pages were last rendered..."""
+    templates_for: str = ""
+    """...and the render key (covering every template) they were computed for."""
 
 
 class _Unpickler(pickle.Unpickler):

@@ -53,6 +53,7 @@ from briefsite.render import (
     SiteRenderer,
     check_templates,
     make_environment,
+    template_keys,
     theme_dir,
 )
 from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
@@ -236,9 +237,12 @@ class Builder:
         try:
             tree.open()
             renderer = SiteRenderer(site.config, site.graph, site.urls, env, assets, search)
-            specs = renderer.pages()
-            key = _digest(f"{render_key}{assets!r}".encode())
-            files, rendered = self._render(specs, key, tree, site, renderer.views)
+            # a static file of a page's name replaces the page (a site's own robots.txt)
+            specs = [spec for spec in renderer.pages() if spec.path not in statics]
+            key = _digest(f"{self._base_key(site.config)}{assets!r}".encode())
+            templates = self._template_keys(env, render_key)
+            files, rendered = self._render(specs, key, templates, tree, site, renderer.views)
+            self.state.templates_for = render_key
             self._stage("render")
             files.update(statics)
             if search:
@@ -374,10 +378,17 @@ class Builder:
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render(
-        self, specs: list[PageSpec], key: str, tree: OutputTree, site: Site, views: Views
+        self,
+        specs: list[PageSpec],
+        key: str,
+        templates: dict[str, str],
+        tree: OutputTree,
+        site: Site,
+        views: Views,
     ) -> tuple[dict[str, OutputFile], list[str]]:
         """Render the pages whose fingerprint changed into the spare tree.
 
+        A page's fingerprint is salted with `key` and its template's key (`templates`).
         Workers write the pages they render and return only digests, so no page's bytes
         cross a process boundary or stay in memory.
         """
@@ -385,18 +396,23 @@ class Builder:
         live = tree.live or {}
         bodies = {brief.path: brief.digest for brief in site.graph.briefs}
         site_key = views.site_key()
-        kept = _pages_kept(specs, known, live, self.state, site_key, bodies)
+        edited = {name for name, k in templates.items() if self.state.template_keys.get(name) != k}
+        current = [spec for spec in specs if spec.template not in edited]
+        kept = _pages_kept(current, known, live, self.state, site_key, bodies)
         old_quick = self.state.quick if known else {}
         quick = _quick_keys(specs, kept, old_quick)
         kept.update(
-            path
-            for path, mark in quick.items()
-            if old_quick.get(path) == mark and path in known and live.get(path) == known[path][1]
+            spec.path
+            for spec in current
+            if spec.path in quick
+            and old_quick.get(spec.path) == quick[spec.path]
+            and spec.path in known
+            and live.get(spec.path) == known[spec.path][1]
         )
 
         def render(spec: PageSpec) -> tuple[str, str, bool | None]:
             """(fingerprint, digest, whether it went to the spare or None if not rendered)."""
-            mark, context = spec.fingerprint(key)
+            mark, context = spec.fingerprint(key + templates.get(spec.template, ""))
             previous = known.get(spec.path)
             if previous and previous[0] == mark and live.get(spec.path) == previous[1]:
                 return mark, previous[1], None
@@ -421,6 +437,7 @@ class Builder:
         files = {spec.path: OutputFile(pages[spec.path][1]) for spec in specs}
         self.state.pages = {spec.path: pages[spec.path] for spec in specs}
         self.state.render_key, self.state.site_key, self.state.bodies = key, site_key, bodies
+        self.state.template_keys = templates
         self.state.quick = {
             spec.path: quick.get(spec.path) or old_quick[spec.path]
             for spec in specs
@@ -488,11 +505,21 @@ class Builder:
             with contextlib.suppress(Exception):  # a broken template is reported when used
                 env.get_template(name)
 
-    def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
-        """Everything every page depends on besides its own data."""
-        hasher = hashlib.blake2b(digest_size=16)
+    def _base_key(self, config: SiteConfig) -> str:
+        """What every page depends on besides its own data and its templates."""
         search = self.pagefind is not None
-        hasher.update(f"{code_version()}\0{config!r}\0{self.options.drafts}\0{search}".encode())
+        return f"{code_version()}\0{config!r}\0{self.options.drafts}\0{search}"
+
+    def _template_keys(self, env: jinja2.Environment, render_key: str) -> dict[str, str]:
+        """Each template's key (`template_keys`), as last time if no template changed."""
+        if render_key == self.state.templates_for:
+            return self.state.template_keys
+        return template_keys(env)
+
+    def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
+        """Everything every page depends on besides its own data: settings and templates."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(self._base_key(config).encode())
         assert isinstance(env.loader, jinja2.FileSystemLoader)
         for folder in env.loader.searchpath:
             for path in sorted(Path(folder).rglob("*")):

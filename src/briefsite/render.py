@@ -6,13 +6,14 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 
 from briefsite import __version__
 from briefsite.config import SiteConfig
@@ -54,6 +55,8 @@ class PageSpec:
     quick: Callable[[], str] | None = None
     """A key cheaper than `key` that covers (and may exceed) what the page shows: when it is
     unchanged the page is, and `key` need not be computed."""
+    template: str = ""
+    """The template the page is drawn through ("" for none): see `template_keys`."""
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -66,6 +69,54 @@ class PageSpec:
 def fingerprint(salt: str, data: object) -> str:
     """A digest of everything a page shows (the repr of its data), salted."""
     return hashlib.blake2b(f"{salt}\0{data!r}".encode(), digest_size=16).hexdigest()
+
+
+def template_keys(env: jinja2.Environment) -> dict[str, str]:
+    """Each template's key: a digest of its source and of the templates it extends, includes
+    or imports, transitively. A page's fingerprint holds its template's key, so editing a
+    template renders again only the pages drawn through it.
+
+    A template naming another by a variable, or one that cannot be read or parsed, may use
+    any template: its key is a digest of them all.
+    """
+    assert env.loader is not None
+    sources: dict[str, str] = {}
+    uses: dict[str, set[str] | None] = {}
+    for name in env.list_templates():
+        try:
+            sources[name] = env.loader.get_source(env, name)[0]
+            found = set(meta.find_referenced_templates(env.parse(sources[name])))
+        except Exception:  # reported when the template is used
+            sources.setdefault(name, "")
+            found = {None}
+        uses[name] = None if None in found else found  # type: ignore[assignment]
+
+    def digest(names: Iterable[str]) -> str:
+        hasher = hashlib.blake2b(digest_size=16)
+        for name in sorted(names):
+            hasher.update(f"{name}\0{sources.get(name, '')}\0".encode())
+        return hasher.hexdigest()
+
+    def closure(name: str) -> set[str] | None:
+        """The template and all it uses; None if that may be any template."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                used = uses.get(current, set())  # a missing template uses nothing
+                if used is None:
+                    return None
+                todo.extend(used)
+        return seen
+
+    everything = digest(sources)
+    keys: dict[str, str] = {}
+    for name in sources:
+        used = closure(name)
+        keys[name] = everything if used is None else digest(used)
+    return keys
 
 
 def theme_dir() -> Path:
@@ -356,6 +407,7 @@ class SiteRenderer:
                 key=feed_key,
                 source=feed_source,
                 bodies=feed_bodies,
+                template="feed.xml",
             ),
             PageSpec(
                 "feed.json",
@@ -372,6 +424,7 @@ class SiteRenderer:
                 partial(self._sitemap_context, html_urls),
                 self.sitemap,
                 source=self._template_source("sitemap.xml"),
+                template="sitemap.xml",
             ),
             PageSpec("robots.txt", "", self._robots_context, self.robots, source=CONFIG_SOURCE),
         ]
@@ -450,6 +503,7 @@ class SiteRenderer:
             bodies=bodies,
             weight=weight,
             quick=quick,
+            template=template,
         )
 
     def _render(self, template: str, context: dict) -> bytes:
