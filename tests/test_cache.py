@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import FULL_SITE, copy_site
 
-from briefsite.cache import CACHE_DIR, SOURCE_SHARDS
+from briefsite.cache import CACHE_DIR, SOURCE_SHARDS, SignedBytecodeCache
 from briefsite.pipeline import Builder, BuildOptions
+from briefsite.render import make_environment
 
 
 def build(site: Path, out: Path):
@@ -65,3 +66,34 @@ def test_an_edit_rewrites_one_shard_of_the_record_of_briefs(cached_site) -> None
     assert result.ok and result.parsed == 1
     rewritten = [path for path in shards if path.read_bytes() != before[path]]
     assert len(rewritten) == 1
+
+
+def plant_compiled_template(site: Path, name: str, source: str) -> None:
+    """Write into the site's cache a compiled `name` that really renders `source`, with the
+    checksum of `name`'s true source (what a hand-made entry would carry)."""
+    env = make_environment(site)
+    real, filename, _ = env.loader.get_source(env, name)
+    cache = SignedBytecodeCache(site / CACHE_DIR / "templates")
+    bucket = cache.get_bucket(env, name, filename, real)
+    bucket.code = env.compile(source, name, filename)
+    cache.dump_bytecode(bucket)
+
+
+def test_compiled_templates_are_kept_and_only_this_users_are_run(
+    cached_site, monkeypatch, tmp_path
+) -> None:
+    site, _ = cached_site
+    assert list((site / CACHE_DIR / "templates").glob("*.template"))
+    key_home = tmp_path / "keys"
+
+    def page_after_planting(user: str) -> str:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(key_home / user))
+        plant_compiled_template(site, "404.html", "PLANTED")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(key_home / "me"))
+        assert build(site, tmp_path / f"out-{user}").ok  # a new output: every page rendered
+        return (tmp_path / f"out-{user}/404.html").read_text()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(key_home / "me"))
+    assert build(site, tmp_path / "out-first").ok  # this user's key and cache
+    assert "PLANTED" not in page_after_planting("someone-else")
+    assert page_after_planting("me") == "PLANTED"  # the signature is all that stops it

@@ -21,6 +21,9 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from briefsite import __version__
 from briefsite.diagnostics import Diagnostic
 
@@ -184,7 +187,7 @@ def write_signed(path: Path, value: object) -> None:
     """Pickle, sign and write atomically (best effort: a cache that cannot be written is fine)."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         (path.parent / ".gitignore").write_text("*\n")
         with temporary.open("wb") as handle:
             handle.write(_MAGIC + code_version().encode() + b"\n")
@@ -240,3 +243,26 @@ def save_state(
         for _ in mapper(write, sorted(shards)):
             pass
     write_signed(path, replace(state, sources={}))
+
+
+class SignedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between builds, signed like the rest of the cache.
+
+    Compiling the templates costs a rebuild that renders a few pages more than rendering
+    them; Jinja2 checks each entry against its template's source, and an entry that is
+    foreign or damaged is compiled again, never run.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.template"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code, _ = read_signed(self._path(bucket), bytes)
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write_signed(self._path(bucket), bucket.bytecode_to_string())
