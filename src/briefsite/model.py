@@ -201,12 +201,25 @@ class Brief:
         """Identifies the brief's takeaways, as lists of takeaways show them (with its card)."""
         return _digest((self.card_digest, self.takeaways))
 
+    @functools.cached_property
+    def related_digest(self) -> str:
+        """Identifies what decides related briefs: slug, date, actors as named, topics."""
+        actors = [(ref.name, ref.slug) for ref in self.actors]
+        return _digest((self.slug, self.sort_key, actors, self.topics))
+
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:
         return (self.date, self.slug)
 
 
-_DIGESTS = ("listing_digest", "card_digest", "events_digest", "quotes_digest", "takeaways_digest")
+_DIGESTS = (
+    "listing_digest",
+    "card_digest",
+    "events_digest",
+    "quotes_digest",
+    "takeaways_digest",
+    "related_digest",
+)
 
 
 def _digest(value: object) -> str:

@@ -24,6 +24,7 @@ from briefsite.briefs import BriefContext, read_brief
 from briefsite.cache import (
     CACHE_DIR,
     BuildState,
+    SignedBytecodeCache,
     SourceRecord,
     code_version,
     load_sources,
@@ -48,7 +49,6 @@ from briefsite.output import (
 from briefsite.parallel import default_jobs, map_in_order
 from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
 from briefsite.render import (
-    ALL_BODIES,
     PageSpec,
     SiteRenderer,
     check_templates,
@@ -356,9 +356,7 @@ class Builder:
         """The site graph; related briefs as last time if what decides them is the same."""
         hasher = hashlib.blake2b(self.state.context_key.encode(), digest_size=16)
         for brief in sorted(published, key=lambda b: b.path):
-            # related briefs share actors and topics, nearest in time
-            actors = [(ref.name, ref.slug) for ref in brief.actors]
-            hasher.update(repr((brief.slug, brief.sort_key, actors, brief.topics)).encode())
+            hasher.update(brief.related_digest.encode())
         key = hasher.hexdigest()
         known = self.state.related if key == self.state.related_key else None
         graph = build_graph(registry, published, known, self.jobs)
@@ -490,7 +488,8 @@ class Builder:
         Compiling the templates costs more than rendering a few pages, so a fresh
         environment per build made every preview rebuild pay for it again (see `_compile`).
         """
-        env = make_environment(self.options.site)
+        compiled = SignedBytecodeCache(self.options.cache_dir / "templates")
+        env = make_environment(self.options.site, compiled if self.options.use_cache else None)
         key = self._render_key(config, env)
         if self._env is not None and self._env[0] == key:
             return self._env[1], key
@@ -651,7 +650,7 @@ def _pages_kept(
         previous = known.get(spec.path)
         if previous is None or live.get(spec.path) != previous[1]:
             continue
-        if changed and (spec.bodies == ALL_BODIES or not changed.isdisjoint(spec.bodies)):
+        if not changed.isdisjoint(spec.bodies):
             continue
         kept.add(spec.path)
     return kept

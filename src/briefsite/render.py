@@ -26,7 +26,6 @@ from briefsite.views import Views
 HOME_LIMIT = 10
 FEED_LIMIT = 50
 CONFIG_SOURCE = "content/site.yml"
-ALL_BODIES = ("*",)
 SECTIONS = ("briefs", "actors", "sources", "timeline", "quotes", "takeaways", "topics", "places")
 
 
@@ -45,7 +44,7 @@ class PageSpec:
     key: Callable[[], object] | None = None
     source: str = ""
     bodies: tuple[str, ...] = ()
-    """The briefs (by path) whose bodies the page shows, `ALL_BODIES` for every brief.
+    """The briefs (by path) whose bodies the page shows.
 
     Everything else a page shows is what listings show of briefs and the names of things:
     when none of that changed, only pages showing an edited body are rendered again.
@@ -127,7 +126,9 @@ def theme_dir() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def make_environment(site_root: Path) -> jinja2.Environment:
+def make_environment(
+    site_root: Path, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     """Jinja2 with the site's own templates layered over the theme's, autoescape on."""
     theme = theme_dir() / "templates"
     search = [site_root / "templates", theme] if (site_root / "templates").is_dir() else [theme]
@@ -138,6 +139,7 @@ def make_environment(site_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # the builder makes a new environment when a template changes
+        bytecode_cache=bytecode_cache,
     )
     env.filters["date"] = format_date
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
@@ -302,9 +304,9 @@ class SiteRenderer:
                     "publishers": v.publishers_index(),
                     "unattributed": [v.source_use(use) for use in g.unattributed],
                 },
-                key=v.content_key,  # cited passages come from the bodies
+                key=v.sources_key,
                 indexed=False,
-                bodies=ALL_BODIES,
+                bodies=tuple(dict.fromkeys(use.brief.path for use in g.unattributed)),
                 weight=listing_weight(len(g.unattributed) + len(g.publishers)),
             )
         )

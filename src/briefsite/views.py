@@ -135,7 +135,6 @@ class Views:
         self._events: dict[tuple[int, int], EventView] = {}
         self._names_key: str | None = None
         self._site_key: str | None = None
-        self._content_key: str | None = None
         self._timeline_urls: frozenset[str] | None = None
 
     # ---- small pieces ----------------------------------------------------------------
@@ -278,12 +277,11 @@ class Views:
             self._site_key = _digest(f"{self.names_key()}{digests}")
         return self._site_key
 
-    def content_key(self) -> str:
-        """Every published brief, whole (each by its digest, in order), and every name."""
-        if self._content_key is None:
-            digests = "".join(b.digest for b in self.graph.briefs)
-            self._content_key = _digest(f"{self.names_key()}{digests}")
-        return self._content_key
+    def sources_key(self) -> tuple:
+        """The sources index: every publisher with its count, and the sources without one."""
+        nodes = self.graph.publishers.values()
+        publishers = sorted((n.publisher.id, n.publisher, len(n.uses)) for n in nodes)
+        return (self.names_key(), publishers, _uses_key(self.graph.unattributed))
 
     def feed_key(self, limit: int) -> tuple:
         """Feeds carry the full content of the latest briefs."""
@@ -331,11 +329,9 @@ class Views:
         return (self.names_key(), takeaways)
 
     def publisher_page_key(self, node: PublisherNode) -> tuple:
-        return (
-            self.names_key(),
-            node.publisher,
-            [(u.brief.digest, u.source.number) for u in node.uses],
-        )
+        """A publisher's page shows each source citing it, with its brief's card and the
+        passages citing it (not the rest of the brief's body)."""
+        return (self.names_key(), node.publisher, _uses_key(node.uses))
 
     def term_page_key(self, node: TermNode) -> tuple:
         return (self.names_key(), node.slug, node.name, [b.card_digest for b in node.briefs])
@@ -511,6 +507,12 @@ _CITE_ATTRIBUTES = re.compile(
 def without_cite_ids(html: str) -> Markup:
     """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
     return Markup(_CITE_ATTRIBUTES.sub("", html))
+
+
+def _uses_key(uses: list[SourceUse]) -> list[tuple]:
+    """What listings of sources show of each: the source, its brief's card, the passages
+    citing it."""
+    return [(use.brief.card_digest, use.source, use.passages) for use in uses]
 
 
 def _digest(text: str) -> str:
