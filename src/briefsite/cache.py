@@ -84,7 +84,8 @@ class BuildState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     search_key: str = ""
     search_files: dict[str, str] | None = None
-    site_key: str = ""
+    aspect_keys: dict[str, str] = field(default_factory=dict)
+    """The key of each aspect of briefs pages show (`Views.aspect_keys`), last time."""
     related_key: str = ""
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)

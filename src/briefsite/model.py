@@ -197,6 +197,11 @@ class Brief:
         return _digest((self.card_digest, self.quotes, self.sources))
 
     @functools.cached_property
+    def sources_digest(self) -> str:
+        """Identifies the brief's sources, as lists of sources show them (with its card)."""
+        return _digest((self.card_digest, self.sources))
+
+    @functools.cached_property
     def takeaways_digest(self) -> str:
         """Identifies the brief's takeaways, as lists of takeaways show them (with its card)."""
         return _digest((self.card_digest, self.takeaways))
@@ -218,6 +223,7 @@ _DIGESTS = (
     "events_digest",
     "quotes_digest",
     "takeaways_digest",
+    "sources_digest",
     "related_digest",
 )
 

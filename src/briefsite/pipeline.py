@@ -393,10 +393,10 @@ class Builder:
         known = self.state.pages if key == self.state.render_key else {}
         live = tree.live or {}
         bodies = {brief.path: brief.digest for brief in site.graph.briefs}
-        site_key = views.site_key()
+        aspects = views.aspect_keys()
         edited = {name for name, k in templates.items() if self.state.template_keys.get(name) != k}
         current = [spec for spec in specs if spec.template not in edited]
-        kept = _pages_kept(current, known, live, self.state, site_key, bodies)
+        kept = _pages_kept(current, known, live, self.state, aspects, bodies)
         old_quick = self.state.quick if known else {}
         quick = _quick_keys(specs, kept, old_quick)
         kept.update(
@@ -434,7 +434,7 @@ class Builder:
             pages[spec.path] = (mark, digest)
         files = {spec.path: OutputFile(pages[spec.path][1]) for spec in specs}
         self.state.pages = {spec.path: pages[spec.path] for spec in specs}
-        self.state.render_key, self.state.site_key, self.state.bodies = key, site_key, bodies
+        self.state.render_key, self.state.aspect_keys, self.state.bodies = key, aspects, bodies
         self.state.template_keys = templates
         self.state.quick = {
             spec.path: quick.get(spec.path) or old_quick[spec.path]
@@ -633,24 +633,25 @@ def _pages_kept(
     known: dict[str, tuple[str, str]],
     live: dict[str, str],
     state: BuildState,
-    site_key: str,
+    aspects: dict[str, str],
     bodies: dict[str, str],
 ) -> set[str]:
     """Pages known to be unchanged without computing their fingerprints.
 
-    When the site key is the last build's (the same briefs in the same order, showing the
-    same in listings, and the same names), a page can only have changed if it shows the
-    body of a brief whose content changed (`PageSpec.bodies`). Otherwise: none.
+    A page whose aspects of briefs (`PageSpec.shows`) have the keys they had last time
+    (the same briefs in the same order, showing the same, and the same names) can only
+    have changed if it shows the body of a brief whose content changed (`PageSpec.bodies`).
     """
-    if not known or site_key != state.site_key:
+    if not known:
         return set()
+    stale = {aspect for aspect, key in aspects.items() if state.aspect_keys.get(aspect) != key}
     changed = {path for path, digest in bodies.items() if state.bodies.get(path) != digest}
     kept = set()
     for spec in specs:
         previous = known.get(spec.path)
         if previous is None or live.get(spec.path) != previous[1]:
             continue
-        if not changed.isdisjoint(spec.bodies):
+        if stale.intersection(spec.shows) or not changed.isdisjoint(spec.bodies):
             continue
         kept.add(spec.path)
     return kept

@@ -21,7 +21,7 @@ from briefsite.graph import ActorNode, Graph
 from briefsite.metadata import Metadata, json_script
 from briefsite.model import Brief
 from briefsite.urls import Urls
-from briefsite.views import Views
+from briefsite.views import LISTED, Views
 
 HOME_LIMIT = 10
 FEED_LIMIT = 50
@@ -56,6 +56,9 @@ class PageSpec:
     unchanged the page is, and `key` need not be computed."""
     template: str = ""
     """The template the page is drawn through ("" for none): see `template_keys`."""
+    shows: tuple[str, ...] = (LISTED,)
+    """The aspects of briefs the page shows besides bodies (`views.ASPECTS`): while their
+    keys are unchanged, the page can only have changed through a body in `bodies`."""
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -245,6 +248,7 @@ class SiteRenderer:
                 meta=lambda: {"jsonld": [json_script(self.meta.website())]},
                 key=partial(v.home_key, HOME_LIMIT),
                 indexed=False,
+                shows=("takeaways", "events"),
             ),
             self._html(
                 u.section("briefs"),
@@ -255,6 +259,7 @@ class SiteRenderer:
                 key=v.archive_key,
                 indexed=False,
                 weight=listing_weight(len(g.briefs)),
+                shows=("cards",),
             ),
         ]
         specs += [
@@ -279,6 +284,7 @@ class SiteRenderer:
                 "Actors",
                 lambda: {"actors": v.actors_index()},
                 indexed=False,
+                shows=("events",),
             )
         )
         specs += [
@@ -292,6 +298,7 @@ class SiteRenderer:
                 meta=partial(self._actor_meta, n),
                 key=partial(v.actor_page_key, n),
                 weight=listing_weight(len(n.briefs) + len(n.quotes) + len(n.events)),
+                shows=("quotes", "events"),
             )
             for n in g.actors.values()
         ]
@@ -307,6 +314,7 @@ class SiteRenderer:
                 key=v.sources_key,
                 indexed=False,
                 bodies=tuple(dict.fromkeys(use.brief.path for use in g.unattributed)),
+                shows=("sources",),
                 weight=listing_weight(len(g.unattributed) + len(g.publishers)),
             )
         )
@@ -320,6 +328,7 @@ class SiteRenderer:
                 key=partial(v.publisher_page_key, n),
                 bodies=tuple(dict.fromkeys(use.brief.path for use in n.uses)),
                 weight=listing_weight(2 * len(n.uses)),
+                shows=("sources",),
             )
             for n in g.publishers.values()
         ]
@@ -332,6 +341,7 @@ class SiteRenderer:
                 key=v.timeline_page_key,
                 indexed=False,
                 weight=listing_weight(len(g.events)),
+                shows=("events",),
             ),
         ]
         specs += [
@@ -343,6 +353,7 @@ class SiteRenderer:
                 key=partial(v.timeline_page_key, actor_id),
                 indexed=False,
                 weight=listing_weight(len(g.actors[actor_id].events)),
+                shows=("events",),
             )
             for actor_id in v.timeline_actor_ids()
         ]
@@ -356,6 +367,7 @@ class SiteRenderer:
                 key=v.quotes_key,
                 indexed=False,
                 weight=listing_weight(2 * len(g.quotes)),
+                shows=("quotes",),
             ),
             self._html(
                 u.section("takeaways"),
@@ -365,6 +377,7 @@ class SiteRenderer:
                 key=v.takeaways_key,
                 indexed=False,
                 weight=listing_weight(len(g.takeaways)),
+                shows=("takeaways",),
             ),
         ]
         for kind, terms, url in (("topics", g.topics, u.topic), ("places", g.places, u.place)):
@@ -375,6 +388,7 @@ class SiteRenderer:
                     kind.title(),
                     partial(_terms_context, v, terms, url, kind),
                     indexed=False,
+                    shows=("events",),
                 )
             )
             specs += [
@@ -388,14 +402,19 @@ class SiteRenderer:
                     key=partial(v.term_page_key, n),
                     indexed=False,
                     weight=listing_weight(len(n.briefs)),
+                    shows=("events",),
                 )
                 for n in terms.values()
             ]
         if self.search:
             specs.append(
-                self._html(u.section("search"), "search.html", "Search", dict, indexed=False)
+                self._html(
+                    u.section("search"), "search.html", "Search", dict, indexed=False, shows=()
+                )
             )
-        specs.append(self._html(u.file("404.html"), "404.html", "Not found", dict, indexed=False))
+        specs.append(
+            self._html(u.file("404.html"), "404.html", "Not found", dict, indexed=False, shows=())
+        )
         html_urls = [spec.url for spec in specs if spec.path.endswith("index.html")]
         feed_source = self._template_source("feed.xml")
         feed_key = partial(v.feed_key, FEED_LIMIT)
@@ -428,7 +447,14 @@ class SiteRenderer:
                 source=self._template_source("sitemap.xml"),
                 template="sitemap.xml",
             ),
-            PageSpec("robots.txt", "", self._robots_context, self.robots, source=CONFIG_SOURCE),
+            PageSpec(
+                "robots.txt",
+                "",
+                self._robots_context,
+                self.robots,
+                source=CONFIG_SOURCE,
+                shows=(),
+            ),
         ]
         return specs
 
@@ -472,6 +498,7 @@ class SiteRenderer:
         bodies: tuple[str, ...] = (),
         weight: int = 1,
         quick: Callable[[], str] | None = None,
+        shows: tuple[str, ...] = (LISTED,),
     ) -> PageSpec:
         """A page through `template`; `key`, if given, stands for its context in fingerprints.
 
@@ -506,6 +533,7 @@ class SiteRenderer:
             weight=weight,
             quick=quick,
             template=template,
+            shows=shows,
         )
 
     def _render(self, template: str, context: dict) -> bytes:

@@ -134,7 +134,7 @@ class Views:
         self._cards: dict[str, BriefCard] = {}
         self._events: dict[tuple[int, int], EventView] = {}
         self._names_key: str | None = None
-        self._site_key: str | None = None
+        self._aspect_keys: dict[str, str] | None = None
         self._timeline_urls: frozenset[str] | None = None
 
     # ---- small pieces ----------------------------------------------------------------
@@ -267,15 +267,20 @@ class Views:
             self._names_key = _digest(repr(data))
         return self._names_key
 
-    def site_key(self) -> str:
-        """What any listing shows of every published brief (in order), and every name.
+    def aspect_keys(self) -> dict[str, str]:
+        """For each aspect of briefs pages show (`ASPECTS`): that aspect of every published
+        brief, in order, and every name.
 
-        If it is unchanged, only pages that show an edited brief's body can have changed.
+        While the keys of the aspects a page shows are unchanged, the page can only have
+        changed if it shows the body of an edited brief.
         """
-        if self._site_key is None:
-            digests = "".join(b.listing_digest for b in self.graph.briefs)
-            self._site_key = _digest(f"{self.names_key()}{digests}")
-        return self._site_key
+        if self._aspect_keys is None:
+            names = self.names_key()
+            self._aspect_keys = {
+                aspect: _digest(names + "".join(getattr(b, digest) for b in self.graph.briefs))
+                for aspect, digest in ASPECTS.items()
+            }
+        return self._aspect_keys
 
     def sources_key(self) -> tuple:
         """The sources index: every publisher with its count, and the sources without one."""
@@ -498,6 +503,17 @@ class Views:
         """An actor's link with how many briefs name them (for indexes)."""
         return Link(node.actor.name, self.urls.actor(node.actor.id), count=len(node.briefs))
 
+
+LISTED = "listed"
+ASPECTS = {
+    LISTED: "listing_digest",  # all that any listing may show of a brief
+    "cards": "card_digest",
+    "events": "events_digest",  # with the brief's card, actors and places
+    "quotes": "quotes_digest",  # with its card and sources
+    "takeaways": "takeaways_digest",  # with its card
+    "sources": "sources_digest",  # with its card
+}
+"""What pages show of briefs besides their bodies, by the `Brief` digest that covers it."""
 
 _CITE_ATTRIBUTES = re.compile(
     r' (?:id="cite-\d+-\d+"|role="doc-noteref"|aria-describedby="source-\d+")'
