@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 
+from briefsite.graph import ActorNode
 from briefsite.pipeline import Builder, BuildOptions, BuildResult
 from briefsite.slugs import slugify
 from briefsite.views import Views
@@ -363,6 +364,31 @@ def test_work_done_is_proportional_to_the_change(corpus: Path, tmp_path: Path) -
     assert not any(p.startswith("sources/") for p in rendered)
     assert cold_build(site, tmp_path / "cold2").ok
     assert_same_tree(tmp_path / "out", tmp_path / "cold2", "after the partial edit")
+
+
+def test_a_new_takeaway_fingerprints_only_the_pages_that_show_takeaways(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages declare what they show of briefs: a takeaway is not looked for on actor pages."""
+    site = copy_site(corpus, tmp_path / "site")
+    options = BuildOptions(site=site, output=tmp_path / "out", jobs=1)
+    assert Builder(options).build().ok
+    brief = next(p for p in sorted((site / BRIEFS).rglob("*.md")) if "\ntakeaways:\n" in read(p))
+    write(brief, read(brief).replace("\ntakeaways:\n", "\ntakeaways:\n  - A new takeaway.\n", 1))
+    fingerprinted: list[str] = []
+    actor_page_key = Views.actor_page_key
+
+    def spy(views: Views, node: ActorNode) -> tuple:
+        fingerprinted.append(node.actor.id)
+        return actor_page_key(views, node)
+
+    monkeypatch.setattr(Views, "actor_page_key", spy)
+    result = Builder(options).build()
+    assert result.ok and result.parsed == 1
+    assert "takeaways/index.html" in result.rendered_paths
+    assert not fingerprinted
+    assert cold_build(site, tmp_path / "cold").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold", "after a new takeaway")
 
 
 def test_a_same_size_rewrite_within_one_timestamp_tick_is_seen(tmp_path: Path) -> None:
