@@ -196,9 +196,9 @@ class Builder:
         self._stage("read")
         for path, line, message in check_templates(options.site, env):
             diags.error(path, line, message)
-        self._compile(env)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
+        self._compile(env)
         produced = self._produce(site, env, render_key, static, reindex, diags)
         if produced is None:
             return self._failed(diags, start, parsed)
