@@ -249,9 +249,9 @@ def save_state(
 class SignedBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept between builds, signed like the rest of the cache.
 
-    Compiling the templates costs a rebuild that renders a few pages more than rendering
-    them; Jinja2 checks each entry against its template's source, and an entry that is
-    foreign or damaged is compiled again, never run.
+    A rebuild that renders a few pages would spend longer compiling the templates than
+    rendering them. Jinja2 checks each entry against its template's source; an entry that
+    is foreign or damaged is compiled again, never run.
     """
 
     def __init__(self, folder: Path) -> None:
