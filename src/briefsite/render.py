@@ -274,6 +274,8 @@ class SiteRenderer:
                 meta=partial(self._brief_meta, b),
                 bodies=(b.path,),
                 quick=partial(v.brief_quick_key, b),
+                # neighbours as cards; related briefs, found from actors, topics and dates
+                shows=("cards", "events"),
             )
             for b in g.briefs
         ]
