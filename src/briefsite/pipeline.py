@@ -242,7 +242,7 @@ class Builder:
             key = _digest(f"{self._base_key(site.config)}{assets!r}".encode())
             templates = self._template_keys(env, render_key)
             files, rendered = self._render(specs, key, templates, tree, site, renderer.views)
-            self.state.templates_for = render_key
+            self.state.template_keys, self.state.templates_for = templates, render_key
             self._stage("render")
             files.update(statics)
             if search:
@@ -435,7 +435,6 @@ class Builder:
         files = {spec.path: OutputFile(pages[spec.path][1]) for spec in specs}
         self.state.pages = {spec.path: pages[spec.path] for spec in specs}
         self.state.render_key, self.state.aspect_keys, self.state.bodies = key, aspects, bodies
-        self.state.template_keys = templates
         self.state.quick = {
             spec.path: quick.get(spec.path) or old_quick[spec.path]
             for spec in specs

@@ -44,11 +44,8 @@ class PageSpec:
     key: Callable[[], object] | None = None
     source: str = ""
     bodies: tuple[str, ...] = ()
-    """The briefs (by path) whose bodies the page shows.
-
-    Everything else a page shows is what listings show of briefs and the names of things:
-    when none of that changed, only pages showing an edited body are rendered again.
-    """
+    """The briefs (by path) whose bodies the page shows; all else it shows of briefs is
+    declared by `shows`."""
     weight: int = 1
     """About how long the page takes to render, in brief pages (for sharing out work)."""
     quick: Callable[[], str] | None = None
