@@ -438,3 +438,24 @@ def test_a_brief_without_events_moves_its_default_event_when_its_actors_change(
     assert "timeline/index.html" in result.report.changed
     assert cold_build(site, tmp_path / "cold").ok
     assert_same_tree(tmp_path / "out", tmp_path / "cold", "after dropping an actor")
+
+
+def test_registry_files_are_parsed_again_only_when_their_bytes_change(tmp_path: Path) -> None:
+    """An actor file's problems are reported by every build, its edits seen by the next,
+    by a long-lived builder and by one reading the cache alike."""
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    actor = site / "content/actors/kovalenko.md"
+    write(actor, read(actor).replace("kind: person", "kind: pirate"))
+    options = BuildOptions(site=site, output=tmp_path / "out", jobs=1)
+    builder = Builder(options)
+    problem = "content/actors/kovalenko.md:4: error: 'kind' must be one of"
+    for result in (builder.build(), builder.build(), Builder(options).build()):
+        assert not result.ok
+        assert any(m.startswith(problem) for m in messages(result)), messages(result)
+    write(actor, read(actor).replace("kind: pirate", "kind: person") + "\nA new sentence.\n")
+    assert builder.build().ok
+    page = (tmp_path / "out/actors/maria-kovalenko/index.html").read_text(encoding="utf-8")
+    assert "A new sentence." in page
+    actor.unlink()
+    builder.build()
+    assert "content/actors/kovalenko.md" not in builder.state.registry_files

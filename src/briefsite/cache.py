@@ -20,12 +20,16 @@ import zlib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import jinja2.bccache
 
 from briefsite import __version__
 from briefsite.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from briefsite.registry import RegistryMemo
 
 CACHE_DIR = ".briefsite-cache"
 SOURCE_SHARDS = 32
@@ -96,6 +100,8 @@ class BuildState:
     """Each template's key (`render.template_keys`) when pages were last rendered..."""
     templates_for: str = ""
     """...and the render key (covering every template) they were computed for."""
+    registry_files: RegistryMemo = field(default_factory=dict)
+    """What reading each actor and publisher file gave last time."""
 
 
 class _Unpickler(pickle.Unpickler):

@@ -182,7 +182,7 @@ class Builder:
             diags.error(options.output_dir.as_posix(), 0, problem)
             return self._failed(diags, start)
         config = load_config(options.site, diags, options.base_url)
-        registry = load_registry(options.site, diags)
+        registry = load_registry(options.site, diags, self.state.registry_files)
         brief_paths = find_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
         static = static_files(options.site, diags)
         env, render_key = self._environment(config)
@@ -274,7 +274,7 @@ class Builder:
         """Load and resolve the site without rendering or writing (for `briefsite list`)."""
         diags = Diagnostics()
         config = load_config(self.options.site, diags, self.options.base_url)
-        registry = load_registry(self.options.site, diags)
+        registry = load_registry(self.options.site, diags, self.state.registry_files)
         paths = find_files(self.options.site, "content/briefs", BRIEF_SUFFIXES, diags)
         site, _ = self._load(config, registry, paths, diags)
         return site, finish(diags, self.options.strict)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import markdown as python_markdown
 
-from briefsite.diagnostics import Diagnostics
+from briefsite.diagnostics import Diagnostic, Diagnostics
 from briefsite.fields import Reader
 from briefsite.frontmatter import DecodeProblem, decode, split_front_matter
 from briefsite.inline import use_triggered_inline
@@ -22,6 +24,10 @@ PUBLISHER_KINDS = ("news", "government", "think-tank", "social", "other")
 ACTOR_KEYS = frozenset({"name", "kind", "role", "country", "aliases", "links", "slug"})
 PUBLISHER_KEYS = frozenset({"name", "url", "kind"})
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a brief is prose: anything larger is a mistake
+
+RegistryMemo = dict[str, tuple[str, Actor | Publisher | None, tuple[Diagnostic, ...]]]
+"""What reading each registry file gave last time, by path: (its bytes' digest, the entry,
+its problems). A file whose bytes are unchanged is not parsed again."""
 
 
 @dataclass(frozen=True)
@@ -85,13 +91,18 @@ def read_yaml_file(
     return node, body, body_line
 
 
-def load_registry(root: Path, diags: Diagnostics) -> Registry:
-    """Read `content/actors/*.md` and `content/sources/*.yml`."""
+def load_registry(root: Path, diags: Diagnostics, memo: RegistryMemo | None = None) -> Registry:
+    """Read `content/actors/*.md` and `content/sources/*.yml`.
+
+    `memo` (updated in place) spares parsing files whose bytes have not changed.
+    """
+    memo = {} if memo is None else memo
+    seen: set[str] = set()
     actors: dict[str, Actor] = {}
     actor_names: dict[str, str] = {}
     for path in find_files(root, "content/actors", (".md",), diags, recursive=False):
-        actor = _read_actor(root, path, diags)
-        if actor is None:
+        actor = _read_entry(_read_actor, root, path, diags, memo, seen)
+        if not isinstance(actor, Actor):
             continue
         rel = actor.path or ""
         if actor.id in actors:
@@ -105,29 +116,69 @@ def load_registry(root: Path, diags: Diagnostics) -> Registry:
     publishers: dict[str, Publisher] = {}
     publisher_names: dict[str, str] = {}
     for path in find_files(root, "content/sources", (".yml", ".yaml"), diags, recursive=False):
-        publisher = _read_publisher(root, path, diags)
-        if publisher is not None:
+        publisher = _read_entry(_read_publisher, root, path, diags, memo, seen)
+        if isinstance(publisher, Publisher):
             publishers[publisher.id] = publisher
             publisher_names.setdefault(publisher.id.casefold(), publisher.id)
             publisher_names.setdefault(publisher.name.casefold(), publisher.id)
+    for gone in memo.keys() - seen:
+        del memo[gone]
     return Registry(actors, publishers, actor_names, publisher_names)
 
 
+EntryReader = Callable[[Path, Path, Diagnostics, bytes | None], Actor | Publisher | None]
+
+
+def _read_entry(
+    read: EntryReader,
+    root: Path,
+    path: Path,
+    diags: Diagnostics,
+    memo: RegistryMemo,
+    seen: set[str],
+) -> Actor | Publisher | None:
+    """`read` the file, or reuse what it gave last time if its bytes are the same."""
+    rel = path.relative_to(root).as_posix()
+    seen.add(rel)
+    try:
+        data = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        data = None
+    if data is None:  # reading reports why
+        memo.pop(rel, None)
+        return read(root, path, diags, None)
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    known = memo.get(rel)
+    if known is not None and known[0] == digest:
+        diags.extend(known[2])
+        return known[1]
+    found = Diagnostics()
+    entry = read(root, path, found, data)
+    diags.extend(found.items)
+    memo[rel] = (digest, entry, tuple(found.items))
+    return entry
+
+
 def _open_entry(
-    root: Path, path: Path, diags: Diagnostics, known: frozenset[str], what: str
+    root: Path,
+    path: Path,
+    diags: Diagnostics,
+    data: bytes | None,
+    known: frozenset[str],
+    what: str,
 ) -> tuple[Reader, Node, str] | None:
     """A registry file's reader, mapping and body; None if it could not be read."""
     rel = path.relative_to(root).as_posix()
     reader = Reader(rel, diags)
-    node, body, _ = read_yaml_file(path, rel, reader)
+    node, body, _ = read_yaml_file(path, rel, reader, data)
     if node is None:
         return None
     reader.unknown_keys(node, known, what)
     return reader, node, body
 
 
-def _read_actor(root: Path, path: Path, diags: Diagnostics) -> Actor | None:
-    opened = _open_entry(root, path, diags, ACTOR_KEYS, "actor front matter")
+def _read_actor(root: Path, path: Path, diags: Diagnostics, data: bytes | None) -> Actor | None:
+    opened = _open_entry(root, path, diags, data, ACTOR_KEYS, "actor front matter")
     if opened is None:
         return None
     reader, node, body = opened
@@ -177,8 +228,10 @@ def _bio_markdown() -> python_markdown.Markdown:
     return md
 
 
-def _read_publisher(root: Path, path: Path, diags: Diagnostics) -> Publisher | None:
-    opened = _open_entry(root, path, diags, PUBLISHER_KEYS, "publisher file")
+def _read_publisher(
+    root: Path, path: Path, diags: Diagnostics, data: bytes | None
+) -> Publisher | None:
+    opened = _open_entry(root, path, diags, data, PUBLISHER_KEYS, "publisher file")
     if opened is None:
         return None
     reader, node, _ = opened
