@@ -18,6 +18,7 @@ import pickle
 import secrets
 import zlib
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,23 +154,41 @@ def read_signed(path: Path, kind: type) -> tuple[object | None, str | None]:
 
     A cache written by another version of briefsite is simply not used (no warning).
     """
+    return _unpickled(path, *_verified(path), kind)
+
+
+def _verified(path: Path) -> tuple[bytes | None, int, str | None]:
+    """A signed file's bytes and where its payload starts, if this user's briefsite (this
+    version) signed them; else no bytes, maybe with a warning."""
     try:
         blob = path.read_bytes()
     except OSError:
-        return None, None
+        return None, 0, None
     try:
         if not blob.startswith(_MAGIC):
             raise ValueError("not a briefsite cache")
         end = blob.find(b"\n", len(_MAGIC))
         if blob[len(_MAGIC) : end] != code_version().encode():
-            return None, None
+            return None, 0, None
         view = memoryview(blob)  # the payload is most of the file: never copied
         signature, payload = view[end + 1 : end + 33], view[end + 33 :]
         expected = hmac.new(_key(), payload, hashlib.sha256).digest()
         if not hmac.compare_digest(bytes(signature), expected):
             raise ValueError("not made by this user's briefsite")
+    except Exception as exc:  # any failure at all means: do not trust it
+        return None, 0, f"ignoring the build cache {path}: {exc}"
+    return blob, end + 33, None
+
+
+def _unpickled(
+    path: Path, blob: bytes | None, start: int, warning: str | None, kind: type
+) -> tuple[object | None, str | None]:
+    """The object pickled in a verified `blob` from `start`, if it is a `kind`."""
+    if blob is None:
+        return None, warning
+    try:
         stream = io.BytesIO(blob)  # shares the bytes, does not copy them
-        stream.seek(end + 33)
+        stream.seek(start)
         value = _Unpickler(stream).load()
         if not isinstance(value, kind):
             raise ValueError("unexpected content")
@@ -219,12 +238,22 @@ def load_state(path: Path) -> tuple[BuildState | None, str | None]:
 
 
 def load_sources(path: Path) -> dict[str, SourceRecord]:
-    """The saved record of every brief read (a shard missing or untrusted is left out)."""
+    """The saved record of every brief read (a shard missing or untrusted is left out).
+
+    A thread reads and checks the signature of the next shard while this one is unpickled
+    (both release the GIL), never more than one shard ahead.
+    """
     sources: dict[str, SourceRecord] = {}
-    for shard in range(SOURCE_SHARDS):
-        records, _ = read_signed(sources_path(path, shard), dict)
-        if isinstance(records, dict):
-            sources.update(records)
+    paths = [sources_path(path, shard) for shard in range(SOURCE_SHARDS)]
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead = reader.submit(_verified, paths[0])
+        for index, shard_path in enumerate(paths):
+            verified = ahead.result()
+            if index + 1 < len(paths):
+                ahead = reader.submit(_verified, paths[index + 1])
+            records, _ = _unpickled(shard_path, *verified, dict)
+            if isinstance(records, dict):
+                sources.update(records)
     return sources
 
 
