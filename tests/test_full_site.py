@@ -685,6 +685,27 @@ def test_actor_pages_list_briefs_quotes_and_company(full_output: Path) -> None:
     assert {brief_url(B1), brief_url(B3), brief_url(B6)} <= sokolov
 
 
+def test_seen_with_counts_the_briefs_naming_both(full_output: Path) -> None:
+    """Each bar of an actor's "Seen with" chart counts the briefs both actors' pages list."""
+
+    def brief_list(ident: str) -> set[str]:
+        url = actor_url(ident)
+        section = section_after_heading(page(full_output, url).main, "briefs")
+        return {p for p, _, _ in links(section, url) if p.startswith(BASE + "briefs/")}
+
+    url = actor_url("maria-kovalenko")
+    chart = section_after_heading(page(full_output, url).main, "seen with")
+    bars = [
+        (resolve(url, item.find("a").attrs["href"])[0], int(item.find(cls="count").plain()))
+        for item in chart.find_all("li")
+    ]
+    assert len(bars) >= 2
+    own = brief_list("maria-kovalenko")
+    for path, count in bars:
+        other = path.removeprefix(BASE + "actors/").strip("/")
+        assert count == len(own & brief_list(other)) > 0, other
+
+
 # --- quotes ----------------------------------------------------------------------------------
 
 QUOTES = [

@@ -24,7 +24,8 @@ class ActorNode:
     briefs: list[Brief] = field(default_factory=list)
     quotes: list[tuple[Quote, Brief]] = field(default_factory=list)
     events: list[tuple[Event, Brief]] = field(default_factory=list)
-    seen_with: Counter[str] = field(default_factory=Counter)
+    seen_with: Counter[str] | None = None
+    """How many briefs name each other actor with this one (`Graph.seen_with`), once asked."""
 
 
 @dataclass
@@ -73,20 +74,45 @@ class Graph:
     neighbours: dict[str, tuple[Brief | None, Brief | None]]
     related: dict[str, list[Brief]]
     _ids: dict[str, str] = field(default_factory=dict, repr=False)
+    _publisher_ids: dict[str, str] = field(default_factory=dict, repr=False)
+    _ids_of: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def actor_id(self, ref: ActorRef) -> str:
-        if ref.slug:
-            return ref.slug
-        found = self._ids.get(ref.name)
-        if found is None:
-            found = self._ids[ref.name] = self.registry.actor_id(ref.name)
+        return ref.slug or self._ids.get(ref.name) or self._resolve(ref.name)
+
+    def _resolve(self, name: str) -> str:
+        found = self._ids[name] = self.registry.actor_id(name)
         return found
 
     def publisher_id(self, source: SourceEntry) -> str | None:
-        return self.registry.publisher_id(source.publisher) if source.publisher else None
+        name = source.publisher
+        if not name:
+            return None
+        found = self._publisher_ids.get(name)
+        if found is None:
+            found = self._publisher_ids[name] = self.registry.publisher_id(name)
+        return found
 
-    def brief_actor_ids(self, brief: Brief) -> list[str]:
-        return list(dict.fromkeys(self.actor_id(ref) for ref in brief.actors))
+    def brief_actor_ids(self, brief: Brief) -> tuple[str, ...]:
+        """The ids of the actors a brief names, each once, in its order."""
+        found = self._ids_of.get(brief.path)
+        if found is None:
+            ids = (self.actor_id(ref) for ref in brief.actors)
+            found = self._ids_of[brief.path] = tuple(dict.fromkeys(ids))
+        return found
+
+    def seen_with(self, node: ActorNode) -> Counter[str]:
+        """How many of an actor's briefs name each other actor (worked out when first asked:
+        a rebuild that shows no actor page never needs it)."""
+        if node.seen_with is None:
+            own = node.actor.id
+            node.seen_with = Counter(
+                other
+                for brief in node.briefs
+                for other in self.brief_actor_ids(brief)
+                if other != own
+            )
+        return node.seen_with
 
 
 def check_unique_slugs(briefs: list[Brief], diags: Diagnostics) -> None:
@@ -145,13 +171,10 @@ def related_slugs(graph: Graph) -> dict[str, tuple[str, ...]]:
 
 
 def _add_brief(graph: Graph, brief: Brief) -> None:
-    ids = [graph.actor_id(ref) for ref in brief.actors]
-    unique = list(dict.fromkeys(ids))
-    for ref, actor_id in zip(brief.actors, ids, strict=True):
-        node = _actor_node(graph, ref, actor_id)
-        if not node.briefs or node.briefs[-1] is not brief:
-            node.briefs.append(brief)
-        node.seen_with.update([other for other in unique if other != actor_id])
+    for ref in brief.actors:
+        briefs = _actor_node(graph, ref).briefs
+        if not briefs or briefs[-1] is not brief:
+            briefs.append(brief)
     for quote in brief.quotes:
         if quote.by is not None:
             _actor_node(graph, quote.by).quotes.append((quote, brief))

@@ -300,7 +300,7 @@ class Views:
             [b.card_digest for b in node.briefs],
             [(q.anchor, b.quotes_digest) for q, b in node.quotes],
             [(e.date, e.title, b.events_digest) for e, b in node.events],
-            sorted(node.seen_with.items()),
+            sorted(self.graph.seen_with(node).items()),
             self.urls.timeline(node.actor.id) in self.timeline_urls(),
         )
 
@@ -391,11 +391,11 @@ class Views:
         }
 
     def actor_page(self, node: ActorNode) -> dict:
+        counts = self.graph.seen_with(node)
         seen_with = [
             self.actor_link(other)
-            for other, _ in sorted(node.seen_with.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+            for other, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
         ]
-        counts = dict(node.seen_with)
         return {
             "actor": node.actor,
             "kind_label": _kind_label(node.actor),
