@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FULL_SITE, copy_site
+from conftest import FULL_SITE, REPO_ROOT, copy_site
 
 from briefsite.cache import CACHE_DIR, SOURCE_SHARDS, SignedBytecodeCache
 from briefsite.pipeline import Builder, BuildOptions
@@ -66,6 +66,29 @@ def test_an_edit_rewrites_one_shard_of_the_record_of_briefs(cached_site) -> None
     assert result.ok and result.parsed == 1
     rewritten = [path for path in shards if path.read_bytes() != before[path]]
     assert len(rewritten) == 1
+
+
+def test_lost_or_damaged_bodies_are_read_again_from_the_briefs(cached_site, tmp_path) -> None:
+    """Briefs from the cache keep their bodies in shards of their own; without them, pages
+    that show a body still get the right one."""
+    site, out = cached_site
+    bodies = sorted((site / CACHE_DIR).glob("bodies-*.pickle"))
+    assert len(bodies) == SOURCE_SHARDS
+    for index, path in enumerate(bodies):
+        path.unlink() if index % 2 else path.write_bytes(path.read_bytes()[:-10] + b"X" * 10)
+    template = site / "templates/brief.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text(
+        (REPO_ROOT / "templates/brief.html").read_text(encoding="utf-8") + "\n",
+        encoding="utf-8",
+    )
+    result = build(site, out)
+    assert result.ok and result.parsed == 0
+    assert any(path.startswith("briefs/") for path in result.rendered_paths)
+    cold = Builder(BuildOptions(site, tmp_path / "cold", jobs=1, use_cache=False, search=False))
+    assert cold.build().ok
+    for page in (tmp_path / "cold").rglob("*.html"):
+        assert (out / page.relative_to(tmp_path / "cold")).read_bytes() == page.read_bytes()
 
 
 def plant_compiled_template(site: Path, name: str, source: str) -> None:

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,9 @@ from pathlib import Path
 import pytest
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 
+from briefsite.cache import BodyStore, source_shard
 from briefsite.graph import ActorNode
+from briefsite.model import Brief
 from briefsite.pipeline import Builder, BuildOptions, BuildResult
 from briefsite.slugs import slugify
 from briefsite.views import Views
@@ -389,6 +392,38 @@ def test_a_new_takeaway_fingerprints_only_the_pages_that_show_takeaways(
     assert not fingerprinted
     assert cold_build(site, tmp_path / "cold").ok
     assert_same_tree(tmp_path / "out", tmp_path / "cold", "after a new takeaway")
+
+
+def test_a_prose_edit_reads_no_other_brief_body_from_the_cache(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bodies stay in the cache until a page shows one: editing an old brief's prose renders
+    its page (with the body just read) and pages that show no body. The only bodies read
+    are those saved again, in the edited brief's shard of the cache."""
+    site = copy_site(corpus, tmp_path / "site")
+    hour_ago = time.time() - 3600  # files this old are trusted by their stat, not read again
+    for path in (site / BRIEFS).rglob("*.md"):
+        os.utime(path, (hour_ago, hour_ago))
+    options = BuildOptions(site=site, output=tmp_path / "out", jobs=1)
+    assert Builder(options).build().ok
+    brief = sorted((site / BRIEFS).rglob("*.md"))[0]  # the oldest: on no feed
+    write(brief, read(brief).rstrip() + "\n\nOne more sentence for the test.\n")
+    fetched: list[str] = []
+    body = BodyStore.body
+
+    def spy(store: BodyStore, cached: Brief) -> str:
+        fetched.append(cached.path)
+        return body(store, cached)
+
+    monkeypatch.setattr(BodyStore, "body", spy)
+    result = Builder(options).build()
+    assert result.ok and result.parsed == 1
+    assert len([p for p in result.rendered_paths if p.startswith("briefs/")]) == 1
+    # only to save the cache's shard of the edited brief again, beside it
+    edited = brief.relative_to(site).as_posix()
+    assert fetched and {source_shard(path) for path in fetched} == {source_shard(edited)}
+    assert cold_build(site, tmp_path / "cold").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold", "after a prose edit")
 
 
 def test_a_same_size_rewrite_within_one_timestamp_tick_is_seen(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ import jinja2.bccache
 
 from briefsite import __version__
 from briefsite.diagnostics import Diagnostic
+from briefsite.model import BodySource, Brief
 
 if TYPE_CHECKING:
     from briefsite.registry import RegistryMemo
@@ -67,7 +68,7 @@ class SourceRecord:
     size: int
     mtime_ns: int
     digest: str
-    brief: object
+    brief: Brief | None
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -133,15 +134,15 @@ def state_path(cache_dir: Path, output: Path) -> Path:
     return cache_dir / f"state-{tag}.pickle"
 
 
-def sources_path(state_file: Path, shard: int) -> Path:
+def sources_path(state_file: Path, shard: int, kind: str = "sources") -> Path:
     """One shard of the (large) record of every brief read, kept beside the (small) state.
 
     Briefs are spread over `SOURCE_SHARDS` files by a hash of their path, so an edit of
-    one brief rewrites one shard, not the record of the whole site.
+    one brief rewrites one shard, not the record of the whole site. Their bodies are kept
+    in shards of their own (`kind` "bodies"), read only when a page needs one.
     """
-    return state_file.with_name(state_file.name.replace("state-", "sources-", 1)).with_suffix(
-        f".{shard:02d}.pickle"
-    )
+    name = state_file.name.replace("state-", f"{kind}-", 1)
+    return state_file.with_name(name).with_suffix(f".{shard:02d}.pickle")
 
 
 def source_shard(rel: str) -> int:
@@ -237,8 +238,9 @@ def load_state(path: Path) -> tuple[BuildState | None, str | None]:
     return state, None
 
 
-def load_sources(path: Path) -> dict[str, SourceRecord]:
-    """The saved record of every brief read (a shard missing or untrusted is left out).
+def load_sources(path: Path, bodies: BodySource) -> dict[str, SourceRecord]:
+    """The saved record of every brief read (a shard missing or untrusted is left out); the
+    briefs find their bodies in `bodies` when first asked.
 
     A thread reads and checks the signature of the next shard while this one is unpickled
     (both release the GIL), never more than one shard ahead.
@@ -254,7 +256,35 @@ def load_sources(path: Path) -> dict[str, SourceRecord]:
             records, _ = _unpickled(shard_path, *verified, dict)
             if isinstance(records, dict):
                 sources.update(records)
+    for record in sources.values():
+        if isinstance(record.brief, Brief):
+            record.brief.keep_body_in(bodies)
     return sources
+
+
+class BodyStore:
+    """The bodies of the briefs in the build cache, a shard read when a page first needs one.
+
+    A body missing from its shard, or saved for other bytes of its brief, comes from
+    `reread` (reading the brief again), so a damaged shard costs time, never correctness.
+    """
+
+    def __init__(self, state_file: Path, reread: Callable[[Brief], str]) -> None:
+        self.state_file = state_file
+        self.reread = reread
+        self._shards: dict[int, dict[str, tuple[str, str]]] = {}
+
+    def body(self, brief: Brief) -> str:
+        """The body of a brief from the cache."""
+        shard = source_shard(brief.path)
+        bodies = self._shards.get(shard)
+        if bodies is None:
+            found, _ = read_signed(sources_path(self.state_file, shard, "bodies"), dict)
+            bodies = self._shards[shard] = found if isinstance(found, dict) else {}
+        saved = bodies.get(brief.path)
+        if isinstance(saved, tuple) and saved[0] == brief.digest:
+            return saved[1]
+        return self.reread(brief)
 
 
 def save_state(
@@ -272,7 +302,14 @@ def save_state(
             records[source_shard(rel)][rel] = record
 
         def write(shard: int) -> None:
-            write_signed(sources_path(path, shard), records[shard])
+            briefs = {rel: r.brief for rel, r in records[shard].items() if r.brief}
+            bodies = {rel: (brief.digest, brief.body_html) for rel, brief in briefs.items()}
+            write_signed(sources_path(path, shard, "bodies"), bodies)
+            light = {
+                rel: replace(r, brief=r.brief and r.brief.without_body())
+                for rel, r in records[shard].items()
+            }
+            write_signed(sources_path(path, shard), light)
 
         with contextlib.suppress(OSError):
             _key()  # made here, if new, not by several writers at once

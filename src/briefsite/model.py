@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class FastRepr:
@@ -118,12 +118,21 @@ class Citation(NamedTuple):
         return f"cite-{self.number}-{self.k}"
 
 
+class BodySource(Protocol):
+    """Where a brief from the build cache finds its body (see `Brief.__getattr__`)."""
+
+    def body(self, brief: Brief) -> str: ...
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Brief:
     """One brief, its Markdown already rendered to HTML fragments.
 
     `digest` identifies everything a brief holds (its file's bytes and what reading it
     depended on), so it stands for the whole brief in page fingerprints.
+
+    A brief loaded from the build cache has its body kept aside (most of its bytes, and
+    most rebuilds render no page that shows it): `body_html` is fetched when first read.
     """
 
     path: str
@@ -148,6 +157,28 @@ class Brief:
 
     def __repr__(self) -> str:
         return f"Brief({self.path!r}, {self.digest!r})"
+
+    def __getattr__(self, name: str) -> str:
+        """Only called for an attribute the brief lacks: a cached brief's body."""
+        bodies: BodySource | None = self.__dict__.get("_bodies")
+        if name != "body_html" or bodies is None:
+            raise AttributeError(f"'Brief' object has no attribute {name!r}")
+        body = bodies.body(self)
+        object.__setattr__(self, "body_html", body)
+        return body
+
+    def keep_body_in(self, bodies: BodySource) -> None:
+        """Fetch the body from `bodies` when it is first read, if this brief has none."""
+        object.__setattr__(self, "_bodies", bodies)
+
+    def without_body(self) -> Brief:
+        """This brief as the build cache keeps it: all but its body."""
+        copy = object.__new__(Brief)
+        state = dict(self.__dict__)
+        state.pop("body_html", None)
+        state.pop("_bodies", None)
+        copy.__dict__.update(state)
+        return copy
 
     def compute_digests(self) -> None:
         """Compute every digest pages are keyed by (each is computed once, then kept)."""

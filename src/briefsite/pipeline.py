@@ -23,6 +23,7 @@ from briefsite.assets import fingerprint_assets
 from briefsite.briefs import BriefContext, read_brief
 from briefsite.cache import (
     CACHE_DIR,
+    BodyStore,
     BuildState,
     SignedBytecodeCache,
     SourceRecord,
@@ -149,6 +150,8 @@ class Builder:
         self._mark = 0.0
         self.state = BuildState()
         self.state_file = state_path(options.cache_dir, options.output_dir)
+        self.bodies = BodyStore(self.state_file, self._reread_body)
+        self._context: BriefContext | None = None
         self.search_stale = False
         self.sources_loaded = not options.use_cache
         self.sources_changed: set[str] | None = set()
@@ -298,10 +301,10 @@ class Builder:
         self, config: SiteConfig, registry: Registry, paths: list[Path], diags: Diagnostics
     ) -> tuple[Site, int]:
         urls = Urls(config.base_path, config.origin)
-        context = BriefContext(registry, urls, config.timezone)
+        context = self._context = BriefContext(registry, urls, config.timezone)
         context_key = _digest(repr(context).encode())
         if not self.sources_loaded:
-            self.state.sources = load_sources(self.state_file)
+            self.state.sources = load_sources(self.state_file, self.bodies)
             self.sources_loaded = True
         if context_key != self.state.context_key:
             self.state.sources = {}
@@ -362,6 +365,13 @@ class Builder:
         graph = build_graph(registry, published, known, self.jobs)
         self.state.related_key, self.state.related = key, related_slugs(graph)
         return graph
+
+    def _reread_body(self, brief: Brief) -> str:
+        """A cached brief's body, read again: its saved body was lost or damaged."""
+        root = self.options.site
+        assert self._context is not None  # set before any brief is loaded
+        found, _ = read_brief(root, root / brief.path, self._context, BriefMarkdown())
+        return found.body_html if found is not None else ""
 
     def _parse(self, jobs: list[tuple[Path, bytes | None, str]], context: BriefContext) -> list:
         root = self.options.site
