@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from briefsite.diagnostics import Diagnostic, Diagnostics
 from briefsite.fields import Reader
 from briefsite.markdown import ActorLink, BriefMarkdown, CitationSink, Fragment, marker_lines
-from briefsite.model import ActorRef, Brief, Citation, Event, Quote, SourceEntry, Takeaway
+from briefsite.model import ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
 from briefsite.registry import Registry, read_yaml_file
 from briefsite.slugs import is_safe_slug, slugify
 from briefsite.urls import Urls
@@ -120,7 +120,7 @@ class _BriefReader:
         self._check_uncited(sources, sink, events, quotes)
         texts: dict[str, int] = {"": 0}
         where = {(n, k): texts.setdefault(text, len(texts)) for n, k, text in rendered.passages}
-        citations = tuple(Citation(n, k, where.get((n, k), 0)) for n, k in sink.made)
+        cited = tuple(value for n, k in sink.made for value in (n, k, where.get((n, k), 0)))
         return Brief(
             path=reader.path,
             slug=slug,
@@ -137,7 +137,7 @@ class _BriefReader:
             events=events,
             quotes=quotes,
             takeaways=takeaways,
-            citations=citations,
+            cited=cited,
             passages=tuple(texts),
             words=rendered.words,
             digest=digest,

@@ -38,8 +38,7 @@ class SourceUse:
     @property
     def passages(self) -> list[tuple[str, str]]:
         """(citation anchor, the cited passage's text) for each citation of this source."""
-        number, texts = self.source.number, self.brief.passages
-        return [(c.anchor, texts[c.passage]) for c in self.brief.citations if c.number == number]
+        return self.brief.cited_passages(self.source.number)
 
 
 @dataclass

@@ -106,7 +106,8 @@ class Citation(NamedTuple):
     """One link citing a source: `cite-<number>-<k>` on the brief page.
 
     `passage` indexes the brief's `passages` (one text per cited paragraph, shared by the
-    citations in it). A tuple, not a dataclass: a big site has hundreds of thousands.
+    citations in it). Briefs keep them flattened (`Brief.cited`): a big site has hundreds
+    of thousands, and the build cache loads plain integers fastest.
     """
 
     number: int
@@ -115,7 +116,12 @@ class Citation(NamedTuple):
 
     @property
     def anchor(self) -> str:
-        return f"cite-{self.number}-{self.k}"
+        return citation_anchor(self.number, self.k)
+
+
+def citation_anchor(number: int, k: int) -> str:
+    """The id of the k-th link citing source `number` on its brief's page."""
+    return f"cite-{number}-{k}"
 
 
 class BodySource(Protocol):
@@ -150,7 +156,8 @@ class Brief:
     events: tuple[Event, ...] = ()
     quotes: tuple[Quote, ...] = ()
     takeaways: tuple[Takeaway, ...] = ()
-    citations: tuple[Citation, ...] = ()
+    cited: tuple[int, ...] = ()
+    """Every citation's number, k and passage in turn (see `citations`)."""
     passages: tuple[str, ...] = ()
     words: int = 0
     digest: str = ""
@@ -179,6 +186,20 @@ class Brief:
         state.pop("_bodies", None)
         copy.__dict__.update(state)
         return copy
+
+    def citations(self) -> list[Citation]:
+        """The brief's citation links, in the order they appear."""
+        flat = self.cited
+        return [Citation(*flat[at : at + 3]) for at in range(0, len(flat), 3)]
+
+    def cited_passages(self, number: int) -> list[tuple[str, str]]:
+        """(citation anchor, the cited passage's text) for each citation of source `number`."""
+        flat, texts = self.cited, self.passages
+        return [
+            (citation_anchor(number, flat[at + 1]), texts[flat[at + 2]])
+            for at in range(0, len(flat), 3)
+            if flat[at] == number
+        ]
 
     def compute_digests(self) -> None:
         """Compute every digest pages are keyed by (each is computed once, then kept)."""

@@ -177,7 +177,7 @@ class Views:
     def sources(self, brief: Brief) -> list[SourceView]:
         page = self.urls.brief(brief.slug)
         backlinks: dict[int, list[Link]] = {}
-        for citation in brief.citations:
+        for citation in brief.citations():
             backlinks.setdefault(citation.number, []).append(
                 Link(str(citation.k), f"{page}#{citation.anchor}", brief.passages[citation.passage])
             )
