@@ -58,7 +58,7 @@ from briefsite.render import (
     theme_dir,
 )
 from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
-from briefsite.sitefiles import find_files
+from briefsite.sitefiles import SiteFile, find_files, scan_files
 from briefsite.urls import Urls
 from briefsite.views import Views
 
@@ -186,16 +186,16 @@ class Builder:
             return self._failed(diags, start)
         config = load_config(options.site, diags, options.base_url)
         registry = load_registry(options.site, diags, self.state.registry_files)
-        brief_paths = find_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
+        brief_files = scan_files(options.site, "content/briefs", BRIEF_SUFFIXES, diags)
         static = static_files(options.site, diags)
         env, render_key = self._environment(config)
-        inputs_key = _stat_key(options, brief_paths, static, render_key, self._racy_after)
+        inputs_key = _stat_key(options, brief_files, static, render_key, self._racy_after)
         self._stage("scan")
         if not diags.items and self._unchanged(inputs_key):
             result = self._result(list(self.state.diagnostics), True, WriteReport(), start)
             result.pages = len(self.state.live or {})
             return result
-        site, parsed = self._load(config, registry, brief_paths, diags)
+        site, parsed = self._load(config, registry, brief_files, diags)
         self._stage("read")
         for path, line, message in check_templates(options.site, env):
             diags.error(path, line, message)
@@ -278,8 +278,8 @@ class Builder:
         diags = Diagnostics()
         config = load_config(self.options.site, diags, self.options.base_url)
         registry = load_registry(self.options.site, diags, self.state.registry_files)
-        paths = find_files(self.options.site, "content/briefs", BRIEF_SUFFIXES, diags)
-        site, _ = self._load(config, registry, paths, diags)
+        files = scan_files(self.options.site, "content/briefs", BRIEF_SUFFIXES, diags)
+        site, _ = self._load(config, registry, files, diags)
         return site, finish(diags, self.options.strict)
 
     def _mtime(self, stat: os.stat_result) -> int:
@@ -298,7 +298,7 @@ class Builder:
 
     # ---- loading ---------------------------------------------------------------------------
     def _load(
-        self, config: SiteConfig, registry: Registry, paths: list[Path], diags: Diagnostics
+        self, config: SiteConfig, registry: Registry, files: list[SiteFile], diags: Diagnostics
     ) -> tuple[Site, int]:
         urls = Urls(config.base_path, config.origin)
         context = self._context = BriefContext(registry, urls, config.timezone)
@@ -310,16 +310,15 @@ class Builder:
             self.state.sources = {}
             self.state.context_key = context_key
             self.sources_changed = None
-        root, old = self.options.site, self.state.sources
+        old = self.state.sources
         records: dict[str, SourceRecord | None] = {}
         todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
-        for path in paths:
-            rel = path.relative_to(root).as_posix()
-            stat = _stat(path)
+        for rel, location, stat in files:
             record = old.get(rel)
             if record and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 records[rel] = record
                 continue
+            path = Path(location)
             # a file too large is not read here: reading the brief reports it
             data = _read_bytes(path) if stat.st_size <= MAX_FILE_BYTES else None
             digest = _digest(data) if data is not None else None
@@ -713,14 +712,6 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def _stat(path: Path) -> os.stat_result:
-    """The file's stat; a file gone since it was listed looks new (reading it reports why)."""
-    try:
-        return path.stat()
-    except OSError:
-        return os.stat_result((0,) * 10)
-
-
 def _dir_id(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()
@@ -731,7 +722,7 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
 
 def _stat_key(
     options: BuildOptions,
-    briefs: list[Path],
+    briefs: list[SiteFile],
     static: list[tuple[str, Path]],
     render_key: str,
     racy_after: int,
@@ -749,12 +740,12 @@ def _stat_key(
         *sorted((root / "content/actors").glob("*")),
         *sorted((root / "content/sources").glob("*")),
     ]
-    for path in (*briefs, *(source for _, source in static), *extra):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
+    stats = [(brief.rel, brief.stat) for brief in briefs]
+    for path in (*(source for _, source in static), *extra):
+        with contextlib.suppress(OSError):
+            stats.append((str(path), path.stat()))
+    for name, stat in stats:
         if stat.st_mtime_ns >= racy_after:
             return ""
-        hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        hasher.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return hasher.hexdigest()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
+from stat import S_ISREG
+from typing import NamedTuple
 
 from briefsite.diagnostics import Diagnostics
 
@@ -18,10 +19,31 @@ def inside(root: Path, path: Path) -> bool:
     return True
 
 
+class SiteFile(NamedTuple):
+    """A source file found in the site: where it is, and its stat when it was found."""
+
+    rel: str
+    """Its path relative to the site root, with `/` separators."""
+    location: str
+    """Its path as found (a string: a site has many thousands)."""
+    stat: os.stat_result
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+
 def find_files(
     root: Path, folder: str, suffixes: tuple[str, ...], diags: Diagnostics, recursive: bool = True
 ) -> list[Path]:
-    """Files under `root/folder` ending in one of `suffixes`, sorted.
+    """Files under `root/folder` ending in one of `suffixes`, sorted (see `scan_files`)."""
+    return [found.path for found in scan_files(root, folder, suffixes, diags, recursive)]
+
+
+def scan_files(
+    root: Path, folder: str, suffixes: tuple[str, ...], diags: Diagnostics, recursive: bool = True
+) -> list[SiteFile]:
+    """Files under `root/folder` ending in one of `suffixes`, sorted by path.
 
     Symlinks are followed only while they stay inside the site root; one that leads out is
     an error. Hidden files and folders, `_`-folders and editor backups are skipped.
@@ -29,7 +51,7 @@ def find_files(
     base = root / folder
     if not base.is_dir():
         return []
-    found: list[Path] = []
+    found: list[SiteFile] = []
     seen: set[Path] = set()
     for dirpath, dirnames, filenames in os.walk(base, followlinks=True):
         current = Path(dirpath)
@@ -45,21 +67,37 @@ def find_files(
         dirnames[:] = (
             sorted(d for d in dirnames if not d.startswith((".", "_"))) if recursive else []
         )
+        folder_rel = current.relative_to(root).as_posix()
         for name in filenames:
-            path = current / name
             if name.startswith(".") or name.endswith("~") or not name.endswith(suffixes):
                 continue
-            if _plain_file(path) or (_allowed(root, path, diags) and _regular(root, path, diags)):
-                found.append(path)
-    return sorted(found)
+            location = os.path.join(dirpath, name)
+            stat = _plain_file(location)
+            if stat is None:
+                path = Path(location)
+                if _allowed(root, path, diags) and _regular(root, path, diags):
+                    stat = _stat(path)
+            if stat is not None:
+                found.append(SiteFile(f"{folder_rel}/{name}", location, stat))
+    found.sort(key=lambda file: file.rel.split("/"))  # as paths sort: part by part
+    return found
 
 
-def _plain_file(path: Path) -> bool:
-    """A regular file that is no symlink: inside the root if its (checked) folder is."""
+def _plain_file(path: str) -> os.stat_result | None:
+    """The stat of a regular file that is no symlink (inside the root if its checked folder
+    is), else None."""
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        stat = os.lstat(path)
     except OSError:
-        return False
+        return None
+    return stat if S_ISREG(stat.st_mode) else None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _allowed(root: Path, path: Path, diags: Diagnostics) -> bool:
