@@ -259,6 +259,11 @@ class Brief:
         return _digest((self.card_digest, self.takeaways))
 
     @functools.cached_property
+    def passages_digest(self) -> str:
+        """Identifies the passages citing each source, as lists of sources show them."""
+        return _digest((self.cited, self.passages))
+
+    @functools.cached_property
     def related_digest(self) -> str:
         """Identifies what decides related briefs: slug, date, actors as named, topics."""
         actors = [(ref.name, ref.slug) for ref in self.actors]
@@ -277,6 +282,7 @@ _DIGESTS = (
     "takeaways_digest",
     "sources_digest",
     "related_digest",
+    "passages_digest",
 )
 
 

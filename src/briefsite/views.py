@@ -321,17 +321,17 @@ class Views:
         cards = [b.card_digest for b in g.briefs[:limit]]
         return (self.names_key(), cards, latest, self.most_active())
 
-    def archive_key(self) -> tuple:
-        return (self.names_key(), [b.card_digest for b in self.graph.briefs])
+    # The archive and the indexes of quotes and takeaways show one aspect of every brief,
+    # in order, and names: that aspect's key (`aspect_keys`) is theirs.
+    def archive_key(self) -> str:
+        return self.aspect_keys()["cards"]
 
-    def quotes_key(self) -> tuple:
+    def quotes_key(self) -> str:
         """Every quote with its brief's card (and sources, cited in the JSON-LD)."""
-        quotes = [(q.anchor, b.quotes_digest) for q, b in self.graph.quotes]
-        return (self.names_key(), quotes)
+        return self.aspect_keys()["quotes"]
 
-    def takeaways_key(self) -> tuple:
-        takeaways = [(t.anchor, b.takeaways_digest) for t, b in self.graph.takeaways]
-        return (self.names_key(), takeaways)
+    def takeaways_key(self) -> str:
+        return self.aspect_keys()["takeaways"]
 
     def publisher_page_key(self, node: PublisherNode) -> tuple:
         """A publisher's page shows each source citing it, with its brief's card and the
@@ -527,8 +527,8 @@ def without_cite_ids(html: str) -> Markup:
 
 def _uses_key(uses: list[SourceUse]) -> list[tuple]:
     """What listings of sources show of each: the source, its brief's card, the passages
-    citing it."""
-    return [(use.brief.card_digest, use.source, use.passages) for use in uses]
+    citing it (the digest of all its brief's cited passages stands for them)."""
+    return [(use.brief.card_digest, use.source, use.brief.passages_digest) for use in uses]
 
 
 def _digest(text: str) -> str:
