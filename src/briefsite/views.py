@@ -132,6 +132,7 @@ class Views:
         self.graph = graph
         self.urls = urls
         self._cards: dict[str, BriefCard] = {}
+        self._card_keys: dict[str, str] = {}
         self._events: dict[tuple[int, int], EventView] = {}
         self._names_key: str | None = None
         self._aspect_keys: dict[str, str] | None = None
@@ -147,6 +148,14 @@ class Views:
             )
             self._cards[brief.slug] = card
         return card
+
+    def card_key(self, brief: Brief) -> str:
+        """Stands for the brief's card in page keys: its data, and its topics' names."""
+        key = self._card_keys.get(brief.slug)
+        if key is None:
+            names = "\0".join(link.name for link in self.card(brief).topics)
+            key = self._card_keys[brief.slug] = f"{brief.card_digest}\0{names}"
+        return key
 
     def actor_link(self, ref_or_id: ActorRef | str) -> Link:
         actor_id = ref_or_id if isinstance(ref_or_id, str) else self.graph.actor_id(ref_or_id)
@@ -354,8 +363,8 @@ class Views:
         older, newer = self.graph.neighbours[brief.slug]
         return (
             brief,
-            [self.card(b) for b in (older, newer) if b],
-            [self.card(b) for b in self.graph.related[brief.slug]],
+            [self.card_key(b) for b in (older, newer) if b],
+            [self.card_key(b) for b in self.graph.related[brief.slug]],
             [self.actor_link(ref) for ref in brief.actors],
             [self.actor_link(q.by) for q in brief.quotes if q.by],
             [self.actor_link(ref) for e in brief.events for ref in e.actors],
