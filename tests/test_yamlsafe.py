@@ -6,7 +6,7 @@ import time
 from unittest import mock
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from briefsite import yamlsafe
@@ -62,11 +62,12 @@ def test_tab_indentation_says_so() -> None:
     assert "tab" in problems[0][1]
 
 
-YAML_PIECES = ["- ", "-", "? ", "[", "]", "{", "}", "a: ", "a", ",", " ", "\n", "\n  ", "\t"]
+YAML_PIECES = ["- ", "-", "? ", "[", "]", "{", "}", "a: ", "a", ":", ",", " ", "\n", "\n  ", "\t"]
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(YAML_PIECES), max_size=30).map("".join))
+@example("- a: [a: ")  # a one-pair mapping inside a flow sequence: four levels, 3 openings
 def test_text_that_skips_the_prescan_could_not_have_failed_it(text: str) -> None:
     """The cheap bound that lets most front matter skip the event pre-scan is sound
     (checked with limits small enough for short random texts to reach them)."""

@@ -125,8 +125,10 @@ def _could_be_too_big(text: str) -> bool:
     """Whether `text` could hold more than `MAX_NODES` nodes or `MAX_DEPTH` levels.
 
     Every node takes at least a character, and every collection opens with a bracket, at
-    the start of a line, or after a `- ` or `? ` indicator; a document short of both limits
-    by that count (a brief's front matter nearly always is) needs no pre-scan.
+    the start of a line, after a `- ` or `? ` indicator, or (a one-pair mapping inside a
+    flow sequence, `[a: b]`) at a `:` between the first `[` and the last `]`; a document
+    short of both limits by that count (a brief's front matter nearly always is) needs no
+    pre-scan.
     """
     if len(text) >= MAX_NODES:
         return True
@@ -134,6 +136,10 @@ def _could_be_too_big(text: str) -> bool:
     openings += sum(text.count(f"{c}{s}") for c in "-?" for s in " \t\n\r") + text.endswith(
         ("-", "?")
     )
+    first = text.find("[")
+    if first >= 0:
+        last = text.rfind("]")
+        openings += text.count(":", first, last if last > first else len(text))
     return openings > MAX_DEPTH
 
 
