@@ -314,12 +314,13 @@ class Builder:
         old = self.state.sources
         records: dict[str, SourceRecord | None] = {}
         todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
-        for rel, location, stat in files:
+        for file in files:
+            rel, stat = file.rel, file.stat
             record = old.get(rel)
             if record and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 records[rel] = record
                 continue
-            path = Path(location)
+            path = file.path
             # a file too large is not read here: reading the brief reports it
             data = _read_bytes(path) if stat.st_size <= MAX_FILE_BYTES else None
             digest = _digest(data) if data is not None else None
