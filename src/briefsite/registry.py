@@ -15,7 +15,7 @@ from briefsite.fields import Reader
 from briefsite.frontmatter import DecodeProblem, decode, split_front_matter
 from briefsite.inline import use_triggered_inline
 from briefsite.model import Actor, Publisher
-from briefsite.sitefiles import find_files
+from briefsite.sitefiles import SiteFile, scan_files
 from briefsite.slugs import is_safe_slug, slugify
 from briefsite.yamlsafe import Node, parse_yaml
 
@@ -100,8 +100,8 @@ def load_registry(root: Path, diags: Diagnostics, memo: RegistryMemo | None = No
     seen: set[str] = set()
     actors: dict[str, Actor] = {}
     actor_names: dict[str, str] = {}
-    for path in find_files(root, "content/actors", (".md",), diags, recursive=False):
-        actor = _read_entry(_read_actor, root, path, diags, memo, seen)
+    for file in scan_files(root, "content/actors", (".md",), diags, recursive=False):
+        actor = _read_entry(_read_actor, file, diags, memo, seen)
         if not isinstance(actor, Actor):
             continue
         rel = actor.path or ""
@@ -115,8 +115,9 @@ def load_registry(root: Path, diags: Diagnostics, memo: RegistryMemo | None = No
                 diags.warning(rel, 1, f"'{name}' also names actor '{owner}'; it keeps meaning that")
     publishers: dict[str, Publisher] = {}
     publisher_names: dict[str, str] = {}
-    for path in find_files(root, "content/sources", (".yml", ".yaml"), diags, recursive=False):
-        publisher = _read_entry(_read_publisher, root, path, diags, memo, seen)
+    sources = scan_files(root, "content/sources", (".yml", ".yaml"), diags, recursive=False)
+    for file in sources:
+        publisher = _read_entry(_read_publisher, file, diags, memo, seen)
         if isinstance(publisher, Publisher):
             publishers[publisher.id] = publisher
             publisher_names.setdefault(publisher.id.casefold(), publisher.id)
@@ -126,41 +127,41 @@ def load_registry(root: Path, diags: Diagnostics, memo: RegistryMemo | None = No
     return Registry(actors, publishers, actor_names, publisher_names)
 
 
-EntryReader = Callable[[Path, Path, Diagnostics, bytes | None], Actor | Publisher | None]
+EntryReader = Callable[[str, Path, Diagnostics, bytes | None], Actor | Publisher | None]
+"""Reads one registry file: (its path relative to the site root, its path, ...)."""
 
 
 def _read_entry(
     read: EntryReader,
-    root: Path,
-    path: Path,
+    file: SiteFile,
     diags: Diagnostics,
     memo: RegistryMemo,
     seen: set[str],
 ) -> Actor | Publisher | None:
     """`read` the file, or reuse what it gave last time if its bytes are the same."""
-    rel = path.relative_to(root).as_posix()
+    rel, path = file.rel, file.path
     seen.add(rel)
     try:
-        data = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+        data = path.read_bytes() if file.stat.st_size <= MAX_FILE_BYTES else None
     except OSError:
         data = None
     if data is None:  # reading reports why
         memo.pop(rel, None)
-        return read(root, path, diags, None)
+        return read(rel, path, diags, None)
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     known = memo.get(rel)
     if known is not None and known[0] == digest:
         diags.extend(known[2])
         return known[1]
     found = Diagnostics()
-    entry = read(root, path, found, data)
+    entry = read(rel, path, found, data)
     diags.extend(found.items)
     memo[rel] = (digest, entry, tuple(found.items))
     return entry
 
 
 def _open_entry(
-    root: Path,
+    rel: str,
     path: Path,
     diags: Diagnostics,
     data: bytes | None,
@@ -168,7 +169,6 @@ def _open_entry(
     what: str,
 ) -> tuple[Reader, Node, str] | None:
     """A registry file's reader, mapping and body; None if it could not be read."""
-    rel = path.relative_to(root).as_posix()
     reader = Reader(rel, diags)
     node, body, _ = read_yaml_file(path, rel, reader, data)
     if node is None:
@@ -177,8 +177,8 @@ def _open_entry(
     return reader, node, body
 
 
-def _read_actor(root: Path, path: Path, diags: Diagnostics, data: bytes | None) -> Actor | None:
-    opened = _open_entry(root, path, diags, data, ACTOR_KEYS, "actor front matter")
+def _read_actor(rel: str, path: Path, diags: Diagnostics, data: bytes | None) -> Actor | None:
+    opened = _open_entry(rel, path, diags, data, ACTOR_KEYS, "actor front matter")
     if opened is None:
         return None
     reader, node, body = opened
@@ -229,9 +229,9 @@ def _bio_markdown() -> python_markdown.Markdown:
 
 
 def _read_publisher(
-    root: Path, path: Path, diags: Diagnostics, data: bytes | None
+    rel: str, path: Path, diags: Diagnostics, data: bytes | None
 ) -> Publisher | None:
-    opened = _open_entry(root, path, diags, data, PUBLISHER_KEYS, "publisher file")
+    opened = _open_entry(rel, path, diags, data, PUBLISHER_KEYS, "publisher file")
     if opened is None:
         return None
     reader, node, _ = opened
