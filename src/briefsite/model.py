@@ -211,25 +211,11 @@ class Brief:
         """Identifies what other pages show of this brief: everything but its body's text.
 
         An edit of the body alone leaves it unchanged (unless it changes the summary, a
-        quote or a takeaway), so listings need not be rendered again.
+        quote or a takeaway), so listings need not be rendered again. Built on the other
+        digests, which together cover every field it stands for.
         """
-        shown = (
-            self.path,
-            self.slug,
-            self.title,
-            self.date,
-            self.summary,
-            self.updated,
-            self.draft,
-            self.actors,
-            self.places,
-            self.topics,
-            self.sources,
-            self.events,
-            self.quotes,
-            self.takeaways,
-        )
-        return _digest(shown)
+        parts = (self.events_digest, self.quotes_digest, self.takeaways_digest)
+        return _digest((*parts, self.updated, self.draft))
 
     @functools.cached_property
     def card_digest(self) -> str:
@@ -246,7 +232,7 @@ class Brief:
     def quotes_digest(self) -> str:
         """Identifies the brief's quotes, as lists of quotes show them (with its card and the
         sources they cite)."""
-        return _digest((self.card_digest, self.quotes, self.sources))
+        return _digest((self.sources_digest, self.quotes))
 
     @functools.cached_property
     def sources_digest(self) -> str:
