@@ -312,7 +312,9 @@ class BriefMarkdown:
             quote.text = job.text_of(element)
             quotes.append(quote)
         takeaways = [Fragment(finish(el, inner=True), job.text_of(el)) for el in job.takeaways]
-        passages = [(n, k, job.text_of(block)) for n, k, block in job.cite_blocks]
+        blocks = {id(block): block for _, _, block in job.cite_blocks}
+        texts = {key: job.text_of(block) for key, block in blocks.items()}  # each read once
+        passages = [(n, k, texts[id(block)]) for n, k, block in job.cite_blocks]
         first = job.text_of(job.first_paragraph) if job.first_paragraph is not None else ""
         first = _SPACED_CITATION.sub("", first)
         words = len(_PLACEHOLDER.sub(" ", re.sub(r"<[^>]+>", " ", body_html)).split())
