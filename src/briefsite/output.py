@@ -224,16 +224,24 @@ def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
     os.replace(temporary, target)
 
 
+_made_dirs: set[Path] = set()
+"""Folders this process has made or found (a hint: one removed since is made again)."""
+
+
 def _create(target: Path, data: bytes) -> bool:
     """Write a file that does not exist yet, in place (the spare is never served); False if
     it exists, so that it is replaced through a temporary file instead."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    folder = target.parent
+    if folder not in _made_dirs:  # most pages are alone in their folder: make it first
+        folder.mkdir(parents=True, exist_ok=True)
+        _made_dirs.add(folder)
     try:
         fd = os.open(target, flags, 0o666)
     except FileExistsError:
         return False
     except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, flags, 0o666)
     try:
         with open(fd, "wb", closefd=True) as handle:
