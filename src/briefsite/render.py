@@ -141,9 +141,30 @@ def make_environment(
         auto_reload=False,  # the builder makes a new environment when a template changes
         bytecode_cache=bytecode_cache,
     )
-    env.filters["date"] = format_date
-    env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    env.filters["date"] = remembered_per_date(format_date)
+    env.filters["isodate"] = remembered_per_date(lambda value: value.isoformat() if value else "")
     return env
+
+
+def remembered_per_date(show: Callable[..., str]) -> Callable[..., str]:
+    """`show` (a date filter), each result remembered: a date is shown on many pages.
+
+    Equal instants in other zones print differently, so a result is remembered by the date
+    with its zone and fold, not by the date alone.
+    """
+    shown: dict[tuple, str] = {}
+
+    def remembered(value: object, *args: object) -> str:
+        key = (value, getattr(value, "tzinfo", None), getattr(value, "fold", 0), *args)
+        try:
+            text = shown.get(key)
+        except TypeError:  # not hashable, so not a date: `show` says what is wrong
+            return show(value, *args)
+        if text is None:
+            text = shown[key] = show(value, *args)
+        return text
+
+    return remembered
 
 
 def check_templates(site_root: Path, env: jinja2.Environment) -> list[tuple[str, int, str]]:
