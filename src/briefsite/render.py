@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -204,7 +203,6 @@ def check_templates(site_root: Path, env: jinja2.Environment) -> list[tuple[str,
     return problems
 
 
-@functools.lru_cache(maxsize=65536)
 def format_date(value: dt.datetime | None, style: str = "long") -> str:
     """`11 May 2025`; `short` gives `11 May`; a date-time keeps its time only if it has one."""
     if value is None:
