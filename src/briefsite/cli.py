@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
@@ -262,6 +262,36 @@ def run_clean(args: argparse.Namespace) -> int:
 
 
 GC_THRESHOLDS = (100_000, 50, 100)
+ONE_SHOT = frozenset({"build", "check"})
+"""Commands that build once and end: they run without the cyclic garbage collector."""
+
+
+@contextlib.contextmanager
+def garbage_collection_for(command: str) -> Iterator[None]:
+    """The cyclic garbage collector's settings while `command` runs (restored after).
+
+    A build holds every brief in memory: millions of objects, nearly all of them alive
+    until it ends. With the default thresholds the collector walked them all again and
+    again (a sixth of a cold build's time at 10,000 briefs). A one-shot build makes little
+    cyclic garbage (about 10 objects a page) and ends soon, so it runs without the
+    collector (a rebuild of one brief at 10,000: 1.78 -> 1.59 s); the preview server runs
+    for hours, so it only collects less often.
+    """
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    if command in ONE_SHOT:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if command in ONE_SHOT:
+            # what the command made joins the oldest generation unexamined: examining it
+            # all on the next allocation would take longer than the command's last steps
+            gc.freeze()
+            gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        if enabled:
+            gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,12 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from briefsite import authoring
 
         return authoring.run_new(args) if args.command == "new" else authoring.run_list(args)
-    # A build holds every brief in memory: millions of objects, nearly all of them alive
-    # until it ends. With the default thresholds the cyclic collector walked them all again
-    # and again (a sixth of a cold build's time at 10,000 briefs); collect less often.
-    gc.set_threshold(*GC_THRESHOLDS)
     handlers = {"build": run_build, "serve": run_serve, "check": run_check, "clean": run_clean}
-    return handlers[args.command](args)
+    with garbage_collection_for(args.command):
+        return handlers[args.command](args)
 
 
 def run() -> NoReturn:
