@@ -47,6 +47,7 @@ import hugo_adapter  # noqa: E402
 
 TEMPLATE_NAME = "brief.html"  # the theme template copied into <site>/templates/ and edited
 CACHE_DIR_NAME = ".briefsite-cache"
+SPARE_SUFFIX = ".briefsite-spare"  # the spare output tree beside the output (`.<name>` + this)
 EDIT_SENTENCE = "\nThis sentence was appended by the benchmark to change one brief.\n"
 SEED = 1
 
@@ -297,8 +298,11 @@ class Briefsite:
 
 
 def clean_outputs(site: Path, out: Path) -> None:
-    """Remove a build's output and every place its cache may live."""
-    remove(out, site / CACHE_DIR_NAME, out.parent / CACHE_DIR_NAME, site / "_site")
+    """Remove a build's output, the spare copy kept beside it, and every place its cache
+    may live: a cold build starts from nothing."""
+    outputs = (out, site / "_site")
+    spares = [folder.with_name(f".{folder.name}{SPARE_SUFFIX}") for folder in outputs]
+    remove(*outputs, *spares, site / CACHE_DIR_NAME, out.parent / CACHE_DIR_NAME)
 
 
 def briefsite_scenarios(
