@@ -204,3 +204,19 @@ def test_srcset_and_anchor_names(tmp_path: Path) -> None:
     (out / "a" / "x.png").write_bytes(b"")
     found = messages(check_site(out, BASE, {}))
     assert found == ["a/index.html:1: <img srcset='/p/a/y.png'>: target does not exist"]
+
+
+def test_one_url_on_two_pages_is_resolved_against_each(tmp_path: Path) -> None:
+    """The checker remembers where URLs lead; a relative URL or a bare fragment means
+    something else on each page, a root-relative one the same everywhere."""
+    out = handmade(tmp_path / "out")
+    (out / "x").mkdir()
+    (out / "x" / "index.html").write_text('<p id="here">x</p>', encoding="utf-8")
+    links = '<a href="x/">x</a> <a href="#here">here</a> <a href="/p/a/../x/#here">x</a>'
+    (out / "index.html").write_text(f'<p id="here">home</p>{links}', encoding="utf-8")
+    (out / "a" / "index.html").write_text(links, encoding="utf-8")
+    found = messages(check_site(out, BASE, {}))
+    assert found == [
+        "a/index.html:1: <a href='x/'>: target does not exist",
+        "a/index.html:1: <a href='#here'>: no id 'here' on a/index.html",
+    ]

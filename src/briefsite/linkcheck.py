@@ -10,6 +10,7 @@ page was made from when a mapping is given.
 
 from __future__ import annotations
 
+import functools
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -49,9 +50,10 @@ class PageScan:
     refs: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, tag, attr, url
     images_without_alt: list[int] = field(default_factory=list)
 
-    def anchors(self) -> set[str]:
-        """Every fragment this page answers to."""
-        return set(self.ids) | self.names
+    @functools.cached_property
+    def anchors(self) -> frozenset[str]:
+        """Every fragment this page answers to (asked once the page is scanned)."""
+        return frozenset(self.ids) | self.names
 
 
 class _Scanner(HTMLParser):
@@ -101,6 +103,9 @@ class SiteChecker:
         self.sources = sources
         self.problems: list[Problem] = []
         self._scans: dict[Path, PageScan] = {}
+        self._targets: dict[str, tuple[Path | None, str | None]] = {}
+        """`resolve` of each URL path asked (most pages link to the same few hundred)."""
+        self._located: dict[tuple[str, str], tuple[str, str]] = {}
 
     # ---- helpers ---------------------------------------------------------------------------
     def report(self, page: str, line: int, message: str) -> None:
@@ -129,8 +134,23 @@ class SiteChecker:
             return None
         return url
 
+    def locate(self, url: str, base: str) -> tuple[str, str]:
+        """The URL path and the (unquoted) fragment an internal `url` on page `base` names."""
+        key = ("", url) if url.startswith("/") else (base, url)  # "/x" is the same everywhere
+        found = self._located.get(key)
+        if found is None:
+            absolute = urlsplit(urljoin(_HERE + base, url))
+            found = self._located[key] = (absolute.path, unquote(absolute.fragment))
+        return found
+
     def resolve(self, path: str) -> tuple[Path | None, str | None]:
         """The file an internal URL path is served from, or None and the reason it is not."""
+        found = self._targets.get(path)
+        if found is None:
+            found = self._targets[path] = self._resolve(path)
+        return found
+
+    def _resolve(self, path: str) -> tuple[Path | None, str | None]:
         if not path.startswith(self.base_path):
             return None, f"outside the base path {self.base_path}"
         parts = [p for p in unquote(path[len(self.base_path) :]).split("/") if p]
@@ -150,13 +170,12 @@ class SiteChecker:
         inner = self.internal(url)
         if inner is None:
             return
-        absolute = urlsplit(urljoin(_HERE + base, inner))
-        target, reason = self.resolve(absolute.path)
+        path, fragment = self.locate(inner, base)
+        target, reason = self.resolve(path)
         if target is None:
             self.report(page, line, f"{label}: {reason}")
             return
-        fragment = unquote(absolute.fragment)
-        if fragment and target.suffix == ".html" and fragment not in self.scan(target).anchors():
+        if fragment and target.suffix == ".html" and fragment not in self.scan(target).anchors:
             rel = target.relative_to(self.output).as_posix()
             self.report(page, line, f"{label}: no id {fragment!r} on {rel}")
 
