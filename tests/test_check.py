@@ -220,3 +220,18 @@ def test_one_url_on_two_pages_is_resolved_against_each(tmp_path: Path) -> None:
         "a/index.html:1: <a href='x/'>: target does not exist",
         "a/index.html:1: <a href='#here'>: no id 'here' on a/index.html",
     ]
+
+
+def test_pages_read_over_several_processes_give_the_same_problems(tmp_path: Path) -> None:
+    out = handmade(tmp_path / "out")
+    for n in range(120):  # enough pages to be shared out over processes
+        (out / f"p{n}").mkdir()
+        broken = f'<a href="/p/p{n + 1}/#s{n}">next</a><img src="/p/gone{n % 7}.png">'
+        (out / f"p{n}" / "index.html").write_text(f'<p id="s{n}">{broken}</p>', "utf-8")
+    seen: list[tuple[str, int, int]] = []
+    alone = messages(check_site(out, BASE, {}, jobs=1))
+    shared = messages(check_site(out, BASE, {}, jobs=2, progress=lambda *a: seen.append(a)))
+    assert shared == alone
+    assert len(alone) == 3 * 120  # each page: a missing id (or page), image and alt text
+    assert "p3/index.html:1: <a href='/p/p4/#s3'>: no id 's3' on p4/index.html" in alone
+    assert seen[-1] == ("checking pages", 122, 122)

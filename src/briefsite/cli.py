@@ -226,6 +226,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from briefsite.linkcheck import check_site
+    from briefsite.parallel import default_jobs
 
     terminal = Terminal(sys.stderr)
     with tempfile.TemporaryDirectory(prefix="briefsite-check-") as temporary:
@@ -235,7 +236,9 @@ def run_check(args: argparse.Namespace) -> int:
         report_build(result, terminal, output, quiet=True)
         if not result.ok:
             return EXIT_CONTENT
-        problems = check_site(output, result.base_url, result.sources)
+        progress = None if args.quiet else terminal.progress
+        jobs = options.jobs or default_jobs()
+        problems = check_site(output, result.base_url, result.sources, jobs, progress)
     for problem in problems:
         terminal.error_line(problem.format())
     if problems:
