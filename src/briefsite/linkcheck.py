@@ -136,19 +136,16 @@ class SiteChecker:
             self._scans[path] = scan_file(path)
         return self._scans[path]
 
-    def scan_all(self, pages: list[Path]) -> None:
-        """Scan `pages` over `jobs` processes (reading HTML is most of the check's time)."""
+    def _ticker(self, label: str, total: int) -> Callable[[int], None]:
         done = 0
 
         def tick(count: int) -> None:
             nonlocal done
             done += count
             if self.progress:
-                self.progress("checking pages", done, len(pages))
+                self.progress(label, done, total)
 
-        weights = [1 + path.stat().st_size // 4096 for path in pages]
-        scans = map_in_order(scan_file, pages, self.jobs, tick, weights)
-        self._scans.update(zip(pages, scans, strict=True))
+        return tick
 
     def page_url(self, rel: str) -> str:
         """The URL path an output file is served at (`briefs/x/index.html` -> `/p/briefs/x/`)."""
@@ -215,21 +212,37 @@ class SiteChecker:
 
     # ---- the checks --------------------------------------------------------------------------
     def check_html(self) -> None:
-        """Links, fragments, duplicate ids and image alt text on every HTML page."""
+        """Links, fragments, duplicate ids and image alt text on every HTML page.
+
+        Pages are read over `jobs` processes (reading HTML is most of the check's time),
+        then checked over them: each worker starts with every page's scan.
+        """
         pages = sorted(self.output.rglob("*.html"))
-        self.scan_all(pages)
-        for path in pages:
-            rel = path.relative_to(self.output).as_posix()
-            scan = self.scan(path)
-            for ident, lines in sorted(scan.ids.items()):
-                if len(lines) > 1:
-                    joined = ", ".join(map(str, lines))
-                    self.report(rel, lines[0], f"duplicate id {ident!r} (lines {joined})")
-            for line in scan.images_without_alt:
-                self.report(rel, line, "<img> without alt text")
-            base = self.page_url(rel)
-            for line, tag, attr, url in scan.refs:
-                self.check_url(rel, line, f"<{tag} {attr}={url!r}>", url, base)
+        weights = [1 + path.stat().st_size // 4096 for path in pages]
+        tick = self._ticker("reading pages", len(pages))
+        scans = map_in_order(scan_file, pages, self.jobs, tick, weights)
+        self._scans.update(zip(pages, scans, strict=True))
+        tick = self._ticker("checking links", len(pages))
+        for problems in map_in_order(self._page_problems, pages, self.jobs, tick, weights):
+            self.problems.extend(problems)
+
+    def _page_problems(self, path: Path) -> list[Problem]:
+        """The problems of one page: duplicate ids, images without alt text, broken links."""
+        start = len(self.problems)
+        rel = path.relative_to(self.output).as_posix()
+        scan = self.scan(path)
+        for ident, lines in sorted(scan.ids.items()):
+            if len(lines) > 1:
+                joined = ", ".join(map(str, lines))
+                self.report(rel, lines[0], f"duplicate id {ident!r} (lines {joined})")
+        for line in scan.images_without_alt:
+            self.report(rel, line, "<img> without alt text")
+        base = self.page_url(rel)
+        for line, tag, attr, url in scan.refs:
+            self.check_url(rel, line, f"<{tag} {attr}={url!r}>", url, base)
+        found = self.problems[start:]
+        del self.problems[start:]
+        return found
 
     def _xml(self, rel: str) -> ET.Element | None:
         path = self.output / rel
