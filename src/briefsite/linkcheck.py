@@ -13,13 +13,12 @@ from __future__ import annotations
 import functools
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from briefsite.parallel import map_in_order
+from briefsite.parallel import Progress, map_in_order, ticker
 
 URL_ATTRIBUTES = ("href", "src", "poster")
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -99,10 +98,6 @@ def scan_file(path: Path) -> PageScan:
     return scan_html(path.read_text(encoding="utf-8", errors="replace"))
 
 
-Progress = Callable[[str, int, int], None]
-"""Told (label, done, total) as pages are scanned."""
-
-
 class SiteChecker:
     """Checks one output directory built for `base_url`."""
 
@@ -135,17 +130,6 @@ class SiteChecker:
         if path not in self._scans:
             self._scans[path] = scan_file(path)
         return self._scans[path]
-
-    def _ticker(self, label: str, total: int) -> Callable[[int], None]:
-        done = 0
-
-        def tick(count: int) -> None:
-            nonlocal done
-            done += count
-            if self.progress:
-                self.progress(label, done, total)
-
-        return tick
 
     def page_url(self, rel: str) -> str:
         """The URL path an output file is served at (`briefs/x/index.html` -> `/p/briefs/x/`)."""
@@ -219,10 +203,10 @@ class SiteChecker:
         """
         pages = sorted(self.output.rglob("*.html"))
         weights = [1 + path.stat().st_size // 4096 for path in pages]
-        tick = self._ticker("reading pages", len(pages))
+        tick = ticker(self.progress, "reading pages", len(pages))
         scans = map_in_order(scan_file, pages, self.jobs, tick, weights)
         self._scans.update(zip(pages, scans, strict=True))
-        tick = self._ticker("checking links", len(pages))
+        tick = ticker(self.progress, "checking links", len(pages))
         for problems in map_in_order(self._page_problems, pages, self.jobs, tick, weights):
             self.problems.extend(problems)
 

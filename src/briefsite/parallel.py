@@ -15,6 +15,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PARALLEL_ITEMS = 64
+Progress = Callable[[str, int, int], None]
+"""Told (label, done, total) as long work goes on (a terminal draws it as a bar)."""
 _task: Callable[[Any], Any] | None = None  # set in the parent just before forking
 _items: Sequence[Any] = ()
 
@@ -64,6 +66,20 @@ def map_in_order(
                     progress(len(results))
     finally:
         _task, _items = None, ()
+
+
+def ticker(progress: Progress | None, label: str, total: int) -> Callable[[int], None] | None:
+    """A `map_in_order` progress callback telling `progress` how many of `total` are done."""
+    if progress is None:
+        return None
+    done = 0
+
+    def tick(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(label, done, total)
+
+    return tick
 
 
 def chunk_bounds(weights: Sequence[int], jobs: int) -> list[tuple[int, int]]:

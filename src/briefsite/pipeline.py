@@ -47,7 +47,7 @@ from briefsite.output import (
     digest_bytes,
     spare_dir,
 )
-from briefsite.parallel import default_jobs, map_in_order
+from briefsite.parallel import Progress, default_jobs, map_in_order, ticker
 from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
 from briefsite.render import (
     PageSpec,
@@ -62,7 +62,6 @@ from briefsite.sitefiles import SiteFile, find_files, scan_files
 from briefsite.urls import Urls
 from briefsite.views import Views
 
-Progress = Callable[[str, int, int], None]
 BRIEF_SUFFIXES = (".md", ".markdown")
 RACY_NS = 2_000_000_000
 """A file modified this close to a build's start may change again without its size or
@@ -384,7 +383,7 @@ class Builder:
             path, data, digest = job
             return read_brief(root, path, context, renderer, data, digest)
 
-        tick = self._ticker("reading briefs", len(jobs))
+        tick = ticker(self.progress, "reading briefs", len(jobs))
         return list(map_in_order(parse, jobs, self.jobs, tick))
 
     # ---- rendering ---------------------------------------------------------------------------
@@ -434,7 +433,7 @@ class Builder:
         # the heaviest first, each in a chunk of its own weight: no straggler at the end
         todo = sorted((spec for spec in specs if spec.path not in kept), key=lambda s: -s.weight)
         weights = [spec.weight for spec in todo]
-        tick = self._ticker("rendering pages", len(todo))
+        tick = ticker(self.progress, "rendering pages", len(todo))
         pages: dict[str, tuple[str, str]] = {path: known[path] for path in kept}
         rendered: list[str] = []
         for spec, (mark, digest, placed) in zip(
@@ -568,18 +567,6 @@ class Builder:
         return map_in_order(write, shards, self.jobs, min_items=SHARDS_IN_PARALLEL)
 
     # ---- reporting -----------------------------------------------------------------------------
-    def _ticker(self, label: str, total: int) -> Callable[[int], None] | None:
-        if self.progress is None:
-            return None
-        done = 0
-
-        def tick(count: int) -> None:
-            nonlocal done
-            done += count
-            self.progress(label, done, total)  # type: ignore[misc]
-
-        return tick
-
     def _failed(self, diags: Diagnostics, start: float, parsed: int = 0) -> BuildResult:
         return self._result(finish(diags, self.options.strict), False, None, start, parsed)
 
