@@ -70,6 +70,8 @@ trusted by the next build: it is read again and compared by digest (as git does)
 UNTRUSTED_MTIME = -1
 SHARDS_IN_PARALLEL = 8
 """Fewer changed cache shards than this are written by the build process itself."""
+ReadJob = tuple[str, Path, os.stat_result, bytes | None, str | None]
+"""A brief to read: its path in the site, its file, stat, and bytes and digest if read."""
 
 
 @dataclass(frozen=True)
@@ -312,30 +314,27 @@ class Builder:
             self.sources_changed = None
         old = self.state.sources
         records: dict[str, SourceRecord | None] = {}
-        todo: list[tuple[str, Path, os.stat_result, bytes | None, str | None]] = []
+        todo: list[ReadJob] = []
         for file in files:
             rel, stat = file.rel, file.stat
             record = old.get(rel)
-            if record and (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            if record is None:  # new to the cache: the worker reading it reads its bytes
+                records[rel] = None
+                todo.append((rel, file.path, stat, None, None))
+                continue
+            if (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 records[rel] = record
                 continue
-            path = file.path
-            # a file too large is not read here: reading the brief reports it
-            data = _read_bytes(path) if stat.st_size <= MAX_FILE_BYTES else None
-            digest = _digest(data) if data is not None else None
-            if record and digest == record.digest:
+            data, digest = _read_digested(file.path, stat.st_size)
+            if digest == record.digest:
                 records[rel] = SourceRecord(
                     stat.st_size, self._mtime(stat), record.digest, record.brief, record.diagnostics
                 )
                 continue
             records[rel] = None
-            todo.append((rel, path, stat, data, digest))
-        jobs = [
-            (path, data, _digest(f"{rel}\0{digest}\0{context_key}".encode()))
-            for rel, path, _, data, digest in todo
-        ]
-        for (rel, _, stat, _, digest), (brief, problems) in zip(
-            todo, self._parse(jobs, context), strict=True
+            todo.append((rel, file.path, stat, data, digest))
+        for (rel, _, stat, _, _), (brief, problems, digest) in zip(
+            todo, self._parse(todo, context, context_key), strict=True
         ):
             records[rel] = SourceRecord(
                 stat.st_size, self._mtime(stat), digest or "", brief, tuple(problems)
@@ -375,16 +374,28 @@ class Builder:
         found, _ = read_brief(root, root / brief.path, self._context, self._markdown)
         return found.body_html if found is not None else ""
 
-    def _parse(self, jobs: list[tuple[Path, bytes | None, str]], context: BriefContext) -> list:
+    def _parse(
+        self,
+        todo: list[ReadJob],
+        context: BriefContext,
+        context_key: str,
+    ) -> list[tuple[Brief | None, list[Diagnostic], str | None]]:
+        """Read the briefs in `todo` (over the workers): (brief, problems, file digest) each.
+
+        A brief whose bytes were not read yet (none is on a cold build) is read by its worker.
+        """
         root = self.options.site
         renderer = BriefMarkdown()
 
-        def parse(job: tuple[Path, bytes | None, str]) -> tuple[Brief | None, list[Diagnostic]]:
-            path, data, digest = job
-            return read_brief(root, path, context, renderer, data, digest)
+        def parse(job: ReadJob) -> tuple[Brief | None, list[Diagnostic], str | None]:
+            rel, path, stat, data, digest = job
+            if digest is None:
+                data, digest = _read_digested(path, stat.st_size)
+            key = _digest(f"{rel}\0{digest}\0{context_key}".encode())
+            return (*read_brief(root, path, context, renderer, data, key), digest)
 
-        tick = ticker(self.progress, "reading briefs", len(jobs))
-        return list(map_in_order(parse, jobs, self.jobs, tick))
+        tick = ticker(self.progress, "reading briefs", len(todo))
+        return list(map_in_order(parse, todo, self.jobs, tick))
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render(
@@ -696,11 +707,16 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_digested(path: Path, size: int) -> tuple[bytes | None, str | None]:
+    """A brief's bytes and their digest; (None, None) if it cannot be read or is too large
+    to read (reading the brief reports why)."""
+    if size > MAX_FILE_BYTES:
+        return None, None
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError:
-        return None
+        return None, None
+    return data, _digest(data)
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:
