@@ -382,7 +382,8 @@ class Builder:
     ) -> list[tuple[Brief | None, list[Diagnostic], str | None]]:
         """Read the briefs in `todo` (over the workers): (brief, problems, file digest) each.
 
-        A brief whose bytes were not read yet (none is on a cold build) is read by its worker.
+        A brief whose bytes were not read yet (on a cold build, every brief) is read by the
+        worker that parses it.
         """
         root = self.options.site
         renderer = BriefMarkdown()
