@@ -48,7 +48,7 @@ from briefsite.output import (
     spare_dir,
 )
 from briefsite.parallel import Progress, default_jobs, map_in_order, ticker
-from briefsite.registry import MAX_FILE_BYTES, Registry, load_registry
+from briefsite.registry import Registry, load_registry, read_digested
 from briefsite.render import (
     PageSpec,
     SiteRenderer,
@@ -325,7 +325,7 @@ class Builder:
             if (record.size, record.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 records[rel] = record
                 continue
-            data, digest = _read_digested(file.path, stat.st_size)
+            data, digest = read_digested(file.path, stat.st_size)
             if digest == record.digest:
                 records[rel] = SourceRecord(
                     stat.st_size, self._mtime(stat), record.digest, record.brief, record.diagnostics
@@ -391,7 +391,7 @@ class Builder:
         def parse(job: ReadJob) -> tuple[Brief | None, list[Diagnostic], str | None]:
             rel, path, stat, data, digest = job
             if digest is None:
-                data, digest = _read_digested(path, stat.st_size)
+                data, digest = read_digested(path, stat.st_size)
             key = _digest(f"{rel}\0{digest}\0{context_key}".encode())
             return (*read_brief(root, path, context, renderer, data, key), digest)
 
@@ -706,18 +706,6 @@ def template_location(exc: jinja2.TemplateError, root: Path) -> tuple[str, int]:
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _read_digested(path: Path, size: int) -> tuple[bytes | None, str | None]:
-    """A brief's bytes and their digest; (None, None) if it cannot be read or is too large
-    to read (reading the brief reports why)."""
-    if size > MAX_FILE_BYTES:
-        return None, None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None, None
-    return data, _digest(data)
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:

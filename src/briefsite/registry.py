@@ -48,6 +48,18 @@ class Registry:
         return self.publisher_names.get(name.casefold()) or slugify(name)
 
 
+def read_digested(path: Path, size: int) -> tuple[bytes | None, str | None]:
+    """A content file's bytes and their digest; (None, None) if it cannot be read or is too
+    large to read (reading it as a brief or entry reports why)."""
+    if size > MAX_FILE_BYTES:
+        return None, None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, None
+    return data, hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def read_yaml_file(
     path: Path, rel: str, reader: Reader, data: bytes | None = None
 ) -> tuple[Node | None, str, int]:
@@ -141,14 +153,10 @@ def _read_entry(
     """`read` the file, or reuse what it gave last time if its bytes are the same."""
     rel, path = file.rel, file.path
     seen.add(rel)
-    try:
-        data = path.read_bytes() if file.stat.st_size <= MAX_FILE_BYTES else None
-    except OSError:
-        data = None
+    data, digest = read_digested(path, file.stat.st_size)
     if data is None:  # reading reports why
         memo.pop(rel, None)
         return read(rel, path, diags, None)
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     known = memo.get(rel)
     if known is not None and known[0] == digest:
         diags.extend(known[2])
