@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,7 @@ from conftest import FULL_SITE, build_ok, copy_site
 from htmlcheck import check_links, parse_file
 
 import briefsite.pipeline as pipeline
+import briefsite.search as search
 from briefsite.output import scan_manifest
 from briefsite.pipeline import Builder, BuildOptions
 from briefsite.search import find_pagefind
@@ -163,3 +166,113 @@ def test_browser_search_under_the_preview_server(tmp_path: Path) -> None:
     finally:
         preview.stop()
     assert results and results[0][1] == "/desk/briefs/ankara-readout/", results
+
+
+# --- a big site: one index per shard of its pages ------------------------------------------
+
+
+def fragment_urls(bundle: Path) -> list[str]:
+    """The URLs of the pages a Pagefind bundle indexes (one fragment file each)."""
+    urls = []
+    for fragment in (bundle / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        urls.append(json.loads(data[data.index(b"{") :])["url"])
+    return sorted(urls)
+
+
+def indexed_pages(out: Path) -> list[str]:
+    """The root-relative URLs of the pages marked for the index."""
+    return sorted(
+        "/" + page.parent.relative_to(out).as_posix() + "/"
+        for page in out.rglob("index.html")
+        if parse_file(page).main.attrs.get("data-pagefind-body") is not None
+    )
+
+
+@pytest.fixture
+def few_pages_per_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards of 3 pages: the full fixture's 22 indexed pages make 8 indexes."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+
+
+@needs_pagefind
+def test_a_big_site_gets_one_index_per_shard(tmp_path: Path, few_pages_per_shard: None) -> None:
+    out = build_ok(FULL_SITE, tmp_path / "out")
+    bundles = sorted(p.name for p in out.iterdir() if p.name.startswith("pagefind"))
+    assert bundles == ["pagefind", *(f"pagefind-{n}" for n in range(1, 8))]
+    shards = [fragment_urls(out / name) for name in bundles]
+    assert all(shards), shards  # no empty shard
+    assert sorted(url for shard in shards for url in shard) == indexed_pages(out)
+    script = (out / "search" / "index.html").read_text(encoding="utf-8")
+    merged = [{"bundlePath": f"/desk/{name}/"} for name in bundles[1:]]
+    assert f"mergeIndex: {json.dumps(merged)}," in script
+    assert check_links(out, "/desk/", origin="https://example.org") == []
+
+
+@needs_pagefind
+def test_an_edit_makes_only_its_shards_index_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few_pages_per_shard: None
+) -> None:
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    made: list[int] = []
+    real = pipeline.build_index
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_index", counting)
+    builder = Builder(BuildOptions(site, out, use_cache=False))
+    assert builder.build().ok and sorted(made) == list(range(8))
+    before = tree(out)
+    # a brief's body: the brief page alone changes, so only its shard is indexed again
+    brief = site / "content" / "briefs" / "2025-03-14-volunteer-network.md"
+    brief.write_text(brief.read_text() + "\nZanzibarquokka sightings.\n", encoding="utf-8")
+    made.clear()
+    assert builder.build().ok
+    assert made == [0]  # the shard of /briefs/volunteer-network/
+    after = tree(out)
+    changed = {
+        path.split("/")[0]
+        for path in before.keys() | after.keys()
+        if before.get(path) != after.get(path)
+    }
+    assert "pagefind" in changed and not any(d.startswith("pagefind-") for d in changed)
+    cold = build_ok(site, tmp_path / "cold")
+    assert after == tree(cold)
+
+
+@needs_pagefind
+def test_browser_search_finds_briefs_in_every_shard(
+    tmp_path: Path, few_pages_per_shard: None
+) -> None:
+    out = build_ok(FULL_SITE, tmp_path / "www" / "build")
+    shutil.move(out, tmp_path / "www" / "desk")
+    assert "/briefs/ankara-readout/" in fragment_urls(tmp_path / "www/desk/pagefind-3")
+    assert "/briefs/volunteer-network/" in fragment_urls(tmp_path / "www/desk/pagefind")
+    with static_server(tmp_path / "www") as url:
+        ankara = search_results(f"{url}/desk/", "Ankara readout")
+        anchorage = search_results(f"{url}/desk/", "outer anchorage")
+    assert ankara[0][1] == "/desk/briefs/ankara-readout/", ankara
+    assert anchorage[0][1] == "/desk/briefs/volunteer-network/", anchorage
+
+
+@needs_pagefind
+def test_pages_that_make_one_more_shard_reach_the_search_page(
+    tmp_path: Path, few_pages_per_shard: None
+) -> None:
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    builder = Builder(BuildOptions(site, out, use_cache=False))
+    assert builder.build().ok
+    before = sorted(p.name for p in out.iterdir() if p.name.startswith("pagefind"))
+    brief = (site / "content" / "briefs" / "2025-03-14-volunteer-network.md").read_text()
+    for n in range(4):  # 22 -> 26 indexed pages, in shards of 3
+        (site / "content" / "briefs" / f"2025-03-2{n}-extra-{n}.md").write_text(brief)
+    assert builder.build().ok
+    after = sorted(p.name for p in out.iterdir() if p.name.startswith("pagefind"))
+    assert len(after) > len(before)
+    script = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert all(f'"/desk/{name}/"' in script for name in after[1:])
+    assert tree(out) == tree(build_ok(site, tmp_path / "cold"))

@@ -88,8 +88,8 @@ class BuildState:
     live_id: tuple[int, int] | None = None
     spare_id: tuple[int, int] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    search_key: str = ""
-    search_files: dict[str, str] | None = None
+    search: dict[int, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    """Each shard of the search index: its key and its files with their digests."""
     aspect_keys: dict[str, str] = field(default_factory=dict)
     """The key of each aspect of briefs pages show (`Views.aspect_keys`), last time."""
     related_key: str = ""

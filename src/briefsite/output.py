@@ -72,6 +72,12 @@ def spare_dir(output: Path) -> Path:
     return output.parent / f".{output.name}{SPARE_SUFFIX}"
 
 
+def staging_dir(output: Path, name: str) -> Path:
+    """A scratch directory beside `output` for one step of a build (removed by the step;
+    `clean_leftovers` removes it if the build was killed)."""
+    return output.parent / f".{output.name}{STAGING_SUFFIX}{name}"
+
+
 def clean_leftovers(output: Path) -> None:
     """Remove staging directories left by a build that was killed."""
     if output.parent.is_dir():
@@ -270,7 +276,7 @@ def _exchange(a: Path, b: Path) -> None:
             return
     except (OSError, AttributeError):
         pass
-    middle = b.parent / f".{b.name}{STAGING_SUFFIX}{uuid.uuid4().hex[:8]}"
+    middle = staging_dir(b, uuid.uuid4().hex[:8])
     os.rename(b, middle)
     os.rename(a, b)
     os.rename(middle, a)

@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from briefsite.output import (
     check_output_dir,
     digest_bytes,
     spare_dir,
+    staging_dir,
 )
 from briefsite.parallel import Progress, default_jobs, map_in_order, ticker
 from briefsite.registry import Registry, load_registry, read_digested
@@ -57,7 +59,13 @@ from briefsite.render import (
     template_keys,
     theme_dir,
 )
-from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
+from briefsite.search import (
+    MISSING_NOTE,
+    SearchError,
+    build_index,
+    find_pagefind,
+    pagefind_version,
+)
 from briefsite.sitefiles import SiteFile, find_files, scan_files
 from briefsite.urls import Urls
 from briefsite.views import Views
@@ -251,7 +259,8 @@ class Builder:
             self._stage("render")
             files.update(statics)
             if search:
-                files.update(self._search_index(files, tree, site.config.language, reindex))
+                shards = self._search_shards(files, renderer.search_shards)
+                files.update(self._search_index(files, shards, tree, site.config.language, reindex))
             self._stage("index")
             report = tree.commit(files)
         except jinja2.TemplateError as exc:
@@ -478,32 +487,81 @@ class Builder:
         self.state.statics = statics
         return files
 
+    @staticmethod
+    def _search_shards(
+        files: dict[str, OutputFile], split: list[list[str]]
+    ) -> dict[int, list[str]]:
+        """The pages Pagefind reads for each shard of the search index: with one shard, every
+        HTML page (it keeps those marked `data-pagefind-body`); else the shard's own."""
+        if len(split) == 1:
+            return {0: sorted(rel for rel in files if rel.endswith(".html"))}
+        return dict(enumerate(split))
+
     def _search_index(
-        self, files: dict[str, OutputFile], tree: OutputTree, language: str, reindex: bool
+        self,
+        files: dict[str, OutputFile],
+        shards: dict[int, list[str]],
+        tree: OutputTree,
+        language: str,
+        reindex: bool,
     ) -> dict[str, OutputFile]:
-        """The Pagefind bundle for the pages in the spare; the last one if no page changed."""
+        """The Pagefind bundles for the pages in the spare: a shard's last one if none of its
+        pages changed (and every shard's last one under `reindex=False`, if all are there)."""
         assert self.pagefind is not None
-        hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(f"{self.pagefind_version}\0{language}\n".encode())
-        for rel, file in sorted(files.items()):
-            if rel.endswith(".html"):
-                hasher.update(f"{rel}\0{file.digest}\n".encode())
-        key = hasher.hexdigest()
+        keys = {
+            shard: self._shard_key(shard, len(shards), pages, files, language)
+            for shard, pages in shards.items()
+        }
         state, live = self.state, tree.live or {}
-        known = state.search_files
-        reusable = known and all(live.get(p) == d for p, d in known.items())
-        self.search_stale = bool(reusable and key != state.search_key and not reindex)
-        if reusable and (key == state.search_key or not reindex):
-            return {rel: OutputFile(digest) for rel, digest in known.items()}
-        tree.sync(files)  # the bundle's old files go: Pagefind writes a new one in their place
+        kept = {
+            shard: known
+            for shard, known in state.search.items()
+            if shard in keys and all(live.get(p) == d for p, d in known[1].items())
+        }
+        stale = [shard for shard, key in keys.items() if kept.get(shard, ("",))[0] != key]
+        self.search_stale = bool(kept.keys() == keys.keys() and stale and not reindex)
+        if self.search_stale:  # the preview keeps the last index a moment longer
+            stale = []
         bundle = {
             rel: OutputFile(digest)
-            for rel, digest in build_index(self.pagefind, tree.spare_path, language).items()
+            for shard, (_, known) in kept.items()
+            if shard not in stale
+            for rel, digest in known.items()
         }
-        for rel, file in bundle.items():
-            tree.adopt(rel, file.digest)
-        state.search_key, state.search_files = key, {rel: f.digest for rel, f in bundle.items()}
+        if stale:
+            tree.sync({**files, **bundle})  # stale shards' files go: Pagefind writes new ones
+
+        def index(shard: int) -> dict[str, str]:
+            scratch = staging_dir(self.options.output_dir, f"pagefind-{shard}")
+            pages = None if len(shards) == 1 else (shards[shard], scratch)
+            return build_index(self.pagefind, tree.spare_path, language, shard, pages)
+
+        tick = ticker(self.progress, "indexing for search", len(stale))
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:  # each runs Pagefind
+            for shard, made in zip(stale, pool.map(index, stale), strict=True):
+                for rel, digest in made.items():
+                    tree.adopt(rel, digest)
+                    bundle[rel] = OutputFile(digest)
+                kept[shard] = (keys[shard], made)
+                if tick:
+                    tick(1)
+        state.search = {shard: kept[shard] for shard in keys}
         return bundle
+
+    def _shard_key(
+        self,
+        shard: int,
+        shards: int,
+        pages: list[str],
+        files: dict[str, OutputFile],
+        language: str,
+    ) -> str:
+        """What a shard's index is made of: Pagefind's version, the language, the pages."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(f"{self.pagefind_version}\0{language}\0{shard}/{shards}\n".encode())
+        for rel in pages:
+            hasher.update(f"{rel}\0{files[rel].digest}\n".encode())
+        return hasher.hexdigest()
 
     def _environment(self, config: SiteConfig) -> tuple[jinja2.Environment, str]:
         """Jinja2, reused while no template (or setting) changes, and its render key.

@@ -19,6 +19,7 @@ from briefsite.config import SiteConfig
 from briefsite.graph import ActorNode, Graph
 from briefsite.metadata import Metadata, json_script
 from briefsite.model import Brief
+from briefsite.search import bundle_dir, split_into_shards
 from briefsite.urls import Urls
 from briefsite.views import LISTED, Views
 
@@ -55,6 +56,8 @@ class PageSpec:
     shows: tuple[str, ...] = (LISTED,)
     """The aspects of briefs the page shows besides bodies (`views.ASPECTS`): while their
     keys are unchanged, the page can only have changed through a body in `bodies`."""
+    indexed: bool = False
+    """Whether the page is in the search index."""
 
     def fingerprint(self, salt: str) -> tuple[str, dict | None]:
         """The page's fingerprint, and its context if computing the fingerprint needed it."""
@@ -233,6 +236,8 @@ class SiteRenderer:
         self.meta = Metadata(config, graph, urls)
         self.assets = assets
         self.search = search
+        self.search_shards: list[list[str]] = [[]]
+        """The indexed pages of each shard of the search index (`split_into_shards`)."""
         self._sources: dict[str, str] = {}
         sections = (*SECTIONS, "search") if search else SECTIONS
         self.globals = {
@@ -427,7 +432,11 @@ class SiteRenderer:
         if self.search:
             specs.append(
                 self._html(
-                    u.section("search"), "search.html", "Search", dict, indexed=False, shows=()
+                    u.section("search"),
+                    "search.html",
+                    "Search",
+                    lambda: {"merge_index": self._merged_bundles()},
+                    indexed=False,  # its shards follow the pages: any listing change may move them
                 )
             )
         specs.append(
@@ -474,7 +483,15 @@ class SiteRenderer:
                 shows=(),
             ),
         ]
+        self.search_shards = split_into_shards([spec.path for spec in specs if spec.indexed])
         return specs
+
+    def _merged_bundles(self) -> list[dict[str, str]]:
+        """PagefindUI's `mergeIndex`: the search index's shards after the first, if any."""
+        return [
+            {"bundlePath": self.urls.file(f"{bundle_dir(shard)}/")}
+            for shard in range(1, len(self.search_shards))
+        ]
 
     def _brief_meta(self, brief: Brief) -> dict:
         return {
@@ -552,6 +569,7 @@ class SiteRenderer:
             quick=quick,
             template=template,
             shows=shows,
+            indexed=indexed and self.search,
         )
 
     def _render(self, template: str, context: dict) -> bytes:
