@@ -259,8 +259,8 @@ class Builder:
             self._stage("render")
             files.update(statics)
             if search:
-                shards = self._search_shards(files, renderer.search_shards)
-                files.update(self._search_index(files, shards, tree, site.config.language, reindex))
+                split, language = renderer.search_shards, site.config.language
+                files.update(self._search_index(files, split, tree, language, reindex))
             self._stage("index")
             report = tree.commit(files)
         except jinja2.TemplateError as exc:
@@ -487,27 +487,28 @@ class Builder:
         self.state.statics = statics
         return files
 
-    @staticmethod
-    def _search_shards(
-        files: dict[str, OutputFile], split: list[list[str]]
-    ) -> dict[int, list[str]]:
-        """The pages Pagefind reads for each shard of the search index: with one shard, every
-        HTML page (it keeps those marked `data-pagefind-body`); else the shard's own."""
-        if len(split) == 1:
-            return {0: sorted(rel for rel in files if rel.endswith(".html"))}
-        return dict(enumerate(split))
-
     def _search_index(
         self,
         files: dict[str, OutputFile],
-        shards: dict[int, list[str]],
+        split: list[list[str]],
         tree: OutputTree,
         language: str,
         reindex: bool,
     ) -> dict[str, OutputFile]:
-        """The Pagefind bundles for the pages in the spare: a shard's last one if none of its
-        pages changed (and every shard's last one under `reindex=False`, if all are there)."""
+        """The Pagefind bundles for the pages in the spare, one per shard of the indexed pages
+        (`split`): a shard's last one if none of its pages changed (and every shard's last one
+        under `reindex=False`, if all are there).
+
+        A site of one shard is indexed whole: Pagefind reads every HTML page and keeps those
+        marked `data-pagefind-body` (a site's own templates may mark others).
+        """
         assert self.pagefind is not None
+        whole = len(split) == 1
+        shards = (
+            {0: sorted(r for r in files if r.endswith(".html"))}
+            if whole
+            else dict(enumerate(split))
+        )
         keys = {
             shard: self._shard_key(shard, len(shards), pages, files, language)
             for shard, pages in shards.items()
@@ -533,7 +534,7 @@ class Builder:
 
         def index(shard: int) -> dict[str, str]:
             scratch = staging_dir(self.options.output_dir, f"pagefind-{shard}")
-            pages = None if len(shards) == 1 else (shards[shard], scratch)
+            pages = None if whole else (shards[shard], scratch)
             return build_index(self.pagefind, tree.spare_path, language, shard, pages)
 
         tick = ticker(self.progress, "indexing for search", len(stale))
