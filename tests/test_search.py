@@ -70,20 +70,27 @@ def tree(path: Path) -> dict[str, bytes]:
     return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
 
 
-@needs_pagefind
-def test_incremental_index_is_byte_identical_and_skipped_when_no_page_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = copy_site(FULL_SITE, tmp_path / "site")
-    out = tmp_path / "out"
+@pytest.fixture
+def indexed_shards(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The shard of each search index the build makes, in turn."""
     calls: list[int] = []
     real = pipeline.build_index
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
+        calls.append(args[3])
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "build_index", counting)
+    return calls
+
+
+@needs_pagefind
+def test_incremental_index_is_byte_identical_and_skipped_when_no_page_changed(
+    tmp_path: Path, indexed_shards: list[int]
+) -> None:
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    calls = indexed_shards
     builder = Builder(BuildOptions(site, out, use_cache=False))
     assert builder.build().ok and len(calls) == 1
     # a static file that is no HTML page: no new index
@@ -211,18 +218,11 @@ def test_a_big_site_gets_one_index_per_shard(tmp_path: Path, few_pages_per_shard
 
 @needs_pagefind
 def test_an_edit_makes_only_its_shards_index_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few_pages_per_shard: None
+    tmp_path: Path, indexed_shards: list[int], few_pages_per_shard: None
 ) -> None:
     site = copy_site(FULL_SITE, tmp_path / "site")
     out = tmp_path / "out"
-    made: list[int] = []
-    real = pipeline.build_index
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        made.append(args[3])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "build_index", counting)
+    made = indexed_shards
     builder = Builder(BuildOptions(site, out, use_cache=False))
     assert builder.build().ok and sorted(made) == list(range(8))
     before = tree(out)
