@@ -59,13 +59,7 @@ from briefsite.render import (
     template_keys,
     theme_dir,
 )
-from briefsite.search import (
-    MISSING_NOTE,
-    SearchError,
-    build_index,
-    find_pagefind,
-    pagefind_version,
-)
+from briefsite.search import MISSING_NOTE, SearchError, build_index, find_pagefind, pagefind_version
 from briefsite.sitefiles import SiteFile, find_files, scan_files
 from briefsite.urls import Urls
 from briefsite.views import Views
@@ -252,7 +246,7 @@ class Builder:
             renderer = SiteRenderer(site.config, site.graph, site.urls, env, assets, search)
             # a static file of a page's name replaces the page (a site's own robots.txt)
             specs = [spec for spec in renderer.pages() if spec.path not in statics]
-            key = _digest(f"{self._base_key(site.config)}{assets!r}".encode())
+            key = digest_bytes(f"{self._base_key(site.config)}{assets!r}".encode())
             templates = self._template_keys(env, render_key)
             files, rendered = self._render(specs, key, templates, tree, site, renderer.views)
             self.state.template_keys, self.state.templates_for = templates, render_key
@@ -313,7 +307,7 @@ class Builder:
     ) -> tuple[Site, int]:
         urls = Urls(config.base_path, config.origin)
         context = self._context = BriefContext(registry, urls, config.timezone)
-        context_key = _digest(repr(context).encode())
+        context_key = digest_bytes(repr(context).encode())
         if not self.sources_loaded:
             self.state.sources = load_sources(self.state_file, self.bodies)
             self.sources_loaded = True
@@ -401,7 +395,7 @@ class Builder:
             rel, path, stat, data, digest = job
             if digest is None:
                 data, digest = read_digested(path, stat.st_size)
-            key = _digest(f"{rel}\0{digest}\0{context_key}".encode())
+            key = digest_bytes(f"{rel}\0{digest}\0{context_key}".encode())
             return (*read_brief(root, path, context, renderer, data, key), digest)
 
         tick = ticker(self.progress, "reading briefs", len(todo))
@@ -761,10 +755,6 @@ def template_location(exc: jinja2.TemplateError, root: Path) -> tuple[str, int]:
         return path.resolve().relative_to(root.resolve()).as_posix(), line or 0
     except ValueError:
         return f"theme/{path.name}", line or 0
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +14,7 @@ from briefsite.fields import Reader
 from briefsite.frontmatter import DecodeProblem, decode, split_front_matter
 from briefsite.inline import use_triggered_inline
 from briefsite.model import Actor, Publisher
+from briefsite.output import digest_bytes
 from briefsite.sitefiles import SiteFile, scan_files
 from briefsite.slugs import is_safe_slug, slugify
 from briefsite.yamlsafe import Node, parse_yaml
@@ -57,7 +57,7 @@ def read_digested(path: Path, size: int) -> tuple[bytes | None, str | None]:
         data = path.read_bytes()
     except OSError:
         return None, None
-    return data, hashlib.blake2b(data, digest_size=16).hexdigest()
+    return data, digest_bytes(data)
 
 
 def read_yaml_file(
