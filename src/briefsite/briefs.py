@@ -7,7 +7,7 @@ any order, in worker processes, and cached by content hash.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -358,7 +358,7 @@ class _BriefReader:
 
     def _event_citations(self, events: tuple[Event, ...], sink: CitationSink) -> tuple[Event, ...]:
         """Link each event's sources now, so the links are numbered in page order."""
-        return tuple(replace(event, cite_html=_cite(sink, event.sources)) for event in events)
+        return tuple(event._replace(cite_html=_cite(sink, event.sources)) for event in events)
 
     def _check_markers(self, sink: CitationSink, body: str, body_line: int) -> None:
         """Report the body's markers citing no source, each at its line in the file."""
