@@ -30,6 +30,7 @@ def random_briefs(seed: int, count: int) -> list[Brief]:
                 date=start + timedelta(days=rng.randint(0, 60)),  # many briefs share a day
                 summary="",
                 body_html="",
+                passages=(),
                 actors=tuple(ActorRef(name, 1) for name in named),  # repeats included
                 topics=tuple(rng.choices(topics, k=rng.randint(0, 3))),
             )

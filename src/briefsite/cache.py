@@ -28,7 +28,7 @@ import jinja2.bccache
 
 from briefsite import __version__
 from briefsite.diagnostics import Diagnostic
-from briefsite.model import BodySource, Brief
+from briefsite.model import BodyParts, BodySource, Brief
 
 if TYPE_CHECKING:
     from briefsite.registry import RegistryMemo
@@ -269,13 +269,13 @@ class BodyStore:
     `reread` (reading the brief again), so a damaged shard costs time, never correctness.
     """
 
-    def __init__(self, state_file: Path, reread: Callable[[Brief], str]) -> None:
+    def __init__(self, state_file: Path, reread: Callable[[Brief], BodyParts]) -> None:
         self.state_file = state_file
         self.reread = reread
-        self._shards: dict[int, dict[str, tuple[str, str]]] = {}
+        self._shards: dict[int, dict[str, tuple[str, BodyParts]]] = {}
 
-    def body(self, brief: Brief) -> str:
-        """The body of a brief from the cache."""
+    def body(self, brief: Brief) -> BodyParts:
+        """The body (and cited passages) of a brief from the cache."""
         shard = source_shard(brief.path)
         bodies = self._shards.get(shard)
         if bodies is None:
@@ -283,7 +283,7 @@ class BodyStore:
             bodies = self._shards[shard] = found if isinstance(found, dict) else {}
         saved = bodies.get(brief.path)
         if isinstance(saved, tuple) and saved[0] == brief.digest:
-            return saved[1]
+            return BodyParts(*saved[1])
         return self.reread(brief)
 
 
@@ -303,7 +303,10 @@ def save_state(
 
         def write(shard: int) -> None:
             briefs = {rel: r.brief for rel, r in records[shard].items() if r.brief}
-            bodies = {rel: (brief.digest, brief.body_html) for rel, brief in briefs.items()}
+            bodies = {
+                rel: (brief.digest, (brief.body_html, brief.passages))
+                for rel, brief in briefs.items()
+            }
             write_signed(sources_path(path, shard, "bodies"), bodies)
             light = {
                 rel: replace(r, brief=r.brief and r.brief.without_body())

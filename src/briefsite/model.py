@@ -143,7 +143,15 @@ def citation_anchor(number: int, k: int) -> str:
 class BodySource(Protocol):
     """Where a brief from the build cache finds its body (see `Brief.__getattr__`)."""
 
-    def body(self, brief: Brief) -> str: ...
+    def body(self, brief: Brief) -> BodyParts: ...
+
+
+class BodyParts(NamedTuple):
+    """What the build cache keeps aside from a brief's record: its body's HTML and the text
+    of the passages citing its sources (most of its bytes, and most rebuilds show neither)."""
+
+    body_html: str
+    passages: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -153,8 +161,9 @@ class Brief:
     `digest` identifies everything a brief holds (its file's bytes and what reading it
     depended on), so it stands for the whole brief in page fingerprints.
 
-    A brief loaded from the build cache has its body kept aside (most of its bytes, and
-    most rebuilds render no page that shows it): `body_html` is fetched when first read.
+    A brief loaded from the build cache has its body kept aside (`BodyParts`: most of its
+    bytes, and most rebuilds render no page that shows it): `body_html` and `passages` are
+    fetched when either is first read.
     """
 
     path: str
@@ -163,6 +172,8 @@ class Brief:
     date: dt.datetime
     summary: str
     body_html: str
+    passages: tuple[str, ...]
+    """The text of each paragraph citing a source (see `cited`)."""
     updated: dt.datetime | None = None
     draft: bool = False
     actors: tuple[ActorRef, ...] = ()
@@ -174,32 +185,32 @@ class Brief:
     takeaways: tuple[Takeaway, ...] = ()
     cited: tuple[int, ...] = ()
     """Every citation's number, k and passage in turn (see `citations`)."""
-    passages: tuple[str, ...] = ()
     words: int = 0
     digest: str = ""
 
     def __repr__(self) -> str:
         return f"Brief({self.path!r}, {self.digest!r})"
 
-    def __getattr__(self, name: str) -> str:
-        """Only called for an attribute the brief lacks: a cached brief's body."""
+    def __getattr__(self, name: str) -> object:
+        """Only called for an attribute the brief lacks: a cached brief's body or passages."""
         bodies: BodySource | None = self.__dict__.get("_bodies")
-        if name != "body_html" or bodies is None:
+        if name not in BodyParts._fields or bodies is None:
             raise AttributeError(f"'Brief' object has no attribute {name!r}")
-        body = bodies.body(self)
-        object.__setattr__(self, "body_html", body)
-        return body
+        parts = bodies.body(self)
+        object.__setattr__(self, "body_html", parts.body_html)
+        object.__setattr__(self, "passages", parts.passages)
+        return getattr(parts, name)
 
     def keep_body_in(self, bodies: BodySource) -> None:
         """Fetch the body from `bodies` when it is first read, if this brief has none."""
         object.__setattr__(self, "_bodies", bodies)
 
     def without_body(self) -> Brief:
-        """This brief as the build cache keeps it: all but its body."""
+        """This brief as the build cache keeps it: all but its body (`BodyParts`)."""
         copy = object.__new__(Brief)
         state = dict(self.__dict__)
-        state.pop("body_html", None)
-        state.pop("_bodies", None)
+        for name in (*BodyParts._fields, "_bodies"):
+            state.pop(name, None)
         copy.__dict__.update(state)
         return copy
 

@@ -38,7 +38,7 @@ from briefsite.config import SiteConfig, load_config
 from briefsite.diagnostics import Diagnostic, Diagnostics
 from briefsite.graph import Graph, build_graph, check_unique_slugs, related_slugs
 from briefsite.markdown import BriefMarkdown
-from briefsite.model import Brief
+from briefsite.model import BodyParts, Brief
 from briefsite.output import (
     OutputError,
     OutputFile,
@@ -368,14 +368,14 @@ class Builder:
         self.state.related_key, self.state.related = key, related_slugs(graph)
         return graph
 
-    def _reread_body(self, brief: Brief) -> str:
-        """A cached brief's body, read again: its saved body was lost or damaged."""
+    def _reread_body(self, brief: Brief) -> BodyParts:
+        """A cached brief's body and passages, read again: the saved ones were lost or damaged."""
         root = self.options.site
         assert self._context is not None  # set before any brief is loaded
         if self._markdown is None:  # one per process: making one takes 30 ms
             self._markdown = BriefMarkdown()
         found, _ = read_brief(root, root / brief.path, self._context, self._markdown)
-        return found.body_html if found is not None else ""
+        return BodyParts(found.body_html, found.passages) if found else BodyParts("", ())
 
     def _parse(
         self,
