@@ -83,16 +83,23 @@ def ticker(progress: Progress | None, label: str, total: int) -> Callable[[int],
 
 
 def chunk_bounds(weights: Sequence[int], jobs: int) -> list[tuple[int, int]]:
-    """Consecutive (start, end) chunks of about `sum(weights) / (jobs * 8)` each, at most
-    256 items (a chunk's results come back at once)."""
-    target = max(1, sum(weights) // (jobs * 8))
+    """Consecutive (start, end) chunks, smaller and smaller towards the end (guided
+    scheduling): each holds about `1 / (jobs * 4)` of the weight not handed out yet, at
+    least `1 / (jobs * 128)` of the total, and at most 256 items (a chunk's results come
+    back at once). Big chunks cost less to hand out; small last ones leave no worker
+    running long after the others are done."""
+    total = sum(weights)
+    floor = max(1, total // (jobs * 128))
     size_limit = max(8, min(256, len(weights) // (jobs * 8) or 1))
-    bounds, start, load = [], 0, 0
+    bounds, start, load, left = [], 0, 0, total
+    target = max(floor, left // (jobs * 4))
     for index, weight in enumerate(weights):
         load += weight
         if load >= target or index + 1 - start >= size_limit:
             bounds.append((start, index + 1))
+            left -= load
             start, load = index + 1, 0
+            target = max(floor, left // (jobs * 4))
     if start < len(weights):
         bounds.append((start, len(weights)))
     return bounds

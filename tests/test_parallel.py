@@ -1,0 +1,36 @@
+"""Work is handed to the workers in chunks that cover every item once, in order, and end
+small, so that no worker is left running alone at the end of a stage."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from briefsite.parallel import chunk_bounds, map_in_order
+
+
+@pytest.mark.parametrize("count", [1, 7, 64, 100, 1000, 10_000])
+@pytest.mark.parametrize("jobs", [1, 2, 8])
+def test_chunks_cover_every_item_once_in_order(count: int, jobs: int) -> None:
+    weights = [random.Random(count * jobs).randint(1, 50) for _ in range(count)]
+    bounds = chunk_bounds(weights, jobs)
+    assert bounds[0][0] == 0 and bounds[-1][1] == count
+    assert all(end == start for (_, end), (start, _) in itertools.pairwise(bounds))
+    assert all(0 < end - start <= 256 for start, end in bounds)
+
+
+def test_chunks_end_small() -> None:
+    """The last chunks hold a small share of the work (a straggler costs little), the
+    first ones a big share (handing out chunks costs little)."""
+    weights = [1] * 10_000
+    loads = [end - start for start, end in chunk_bounds(weights, 2)]
+    assert loads[0] == 256
+    assert max(loads[-4:]) <= 10_000 // (2 * 64)
+    assert len(loads) < 80
+
+
+def test_results_come_back_in_order_from_several_processes() -> None:
+    items = list(range(500))
+    assert list(map_in_order(lambda n: n * n, items, jobs=2)) == [n * n for n in items]
