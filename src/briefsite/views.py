@@ -134,6 +134,8 @@ class Views:
         self._cards: dict[str, BriefCard] = {}
         self._card_keys: dict[str, str] = {}
         self._events: dict[tuple[int, int], EventView] = {}
+        self._links: dict[tuple[str, str, str], Link] = {}
+        """Links to actors (by id and role), topics, places and publishers, made once each."""
         self._names_key: str | None = None
         self._aspect_keys: dict[str, str] | None = None
         self._timeline_urls: frozenset[str] | None = None
@@ -159,24 +161,38 @@ class Views:
 
     def actor_link(self, ref_or_id: ActorRef | str) -> Link:
         actor_id = ref_or_id if isinstance(ref_or_id, str) else self.graph.actor_id(ref_or_id)
-        node = self.graph.actors[actor_id]
         role = ref_or_id.role if isinstance(ref_or_id, ActorRef) and ref_or_id.role else ""
-        return Link(node.actor.name, self.urls.actor(actor_id), role)
+        link = self._links.get(("actor", actor_id, role))
+        if link is None:
+            node = self.graph.actors[actor_id]
+            link = Link(node.actor.name, self.urls.actor(actor_id), role)
+            self._links["actor", actor_id, role] = link
+        return link
 
     def topic_link(self, name: str) -> Link:
-        node = self.graph.topics[slugify(name)]
-        return Link(node.name, self.urls.topic(node.slug))
+        link = self._links.get(("topic", name, ""))
+        if link is None:
+            node = self.graph.topics[slugify(name)]
+            link = self._links["topic", name, ""] = Link(node.name, self.urls.topic(node.slug))
+        return link
 
     def place_link(self, name: str) -> Link:
-        node = self.graph.places[slugify(name)]
-        return Link(node.name, self.urls.place(node.slug))
+        link = self._links.get(("place", name, ""))
+        if link is None:
+            node = self.graph.places[slugify(name)]
+            link = self._links["place", name, ""] = Link(node.name, self.urls.place(node.slug))
+        return link
 
     def publisher_link(self, source: SourceEntry) -> Link | None:
         publisher_id = self.graph.publisher_id(source)
         if publisher_id is None:
             return None
-        node = self.graph.publishers[publisher_id]
-        return Link(node.publisher.name, self.urls.publisher(publisher_id))
+        link = self._links.get(("publisher", publisher_id, ""))
+        if link is None:
+            node = self.graph.publishers[publisher_id]
+            link = Link(node.publisher.name, self.urls.publisher(publisher_id))
+            self._links["publisher", publisher_id, ""] = link
+        return link
 
     def source_links(self, brief: Brief, numbers: tuple[int, ...]) -> tuple[Link, ...]:
         page = self.urls.brief(brief.slug)
