@@ -92,14 +92,12 @@ def chunk_bounds(weights: Sequence[int], jobs: int) -> list[tuple[int, int]]:
     floor = max(1, total // (jobs * 128))
     size_limit = max(8, min(256, len(weights) // (jobs * 8) or 1))
     bounds, start, load, left = [], 0, 0, total
-    target = max(floor, left // (jobs * 4))
     for index, weight in enumerate(weights):
         load += weight
-        if load >= target or index + 1 - start >= size_limit:
+        if load >= max(floor, left // (jobs * 4)) or index + 1 - start >= size_limit:
             bounds.append((start, index + 1))
             left -= load
             start, load = index + 1, 0
-            target = max(floor, left // (jobs * 4))
     if start < len(weights):
         bounds.append((start, len(weights)))
     return bounds

@@ -200,7 +200,7 @@ class _Converter:
             raise YamlProblem(line, f"YAML expands to more than {MAX_NODES} nodes (alias bomb?)")
         if depth > MAX_DEPTH:
             raise YamlProblem(line, f"YAML nested more than {MAX_DEPTH} levels deep")
-        tag = _SAFE_SHORT.get(node.tag) or self.short_tag(node, line)
+        tag = self.short_tag(node, line)
         if isinstance(node, yaml.ScalarNode):
             return Node("scalar", line, tag, text=node.value)
         if isinstance(node, yaml.SequenceNode):
@@ -229,6 +229,9 @@ class _Converter:
 
     def short_tag(self, node: yaml.Node, line: int) -> str:
         tag = node.tag or ""
+        safe = _SAFE_SHORT.get(tag)
+        if safe is not None:
+            return safe
         short = tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
         if short == "value":  # a lone `=` is YAML 1.1's "value" key; to an author it is text
             return "str"
