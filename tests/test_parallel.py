@@ -14,7 +14,8 @@ from briefsite.parallel import chunk_bounds, map_in_order
 @pytest.mark.parametrize("count", [1, 7, 64, 100, 1000, 10_000])
 @pytest.mark.parametrize("jobs", [1, 2, 8])
 def test_chunks_cover_every_item_once_in_order(count: int, jobs: int) -> None:
-    weights = [random.Random(count * jobs).randint(1, 50) for _ in range(count)]
+    rng = random.Random(count * jobs)
+    weights = [rng.randint(1, 50) for _ in range(count)]
     bounds = chunk_bounds(weights, jobs)
     assert bounds[0][0] == 0 and bounds[-1][1] == count
     assert all(end == start for (_, end), (start, _) in itertools.pairwise(bounds))
