@@ -16,6 +16,7 @@ from jinja2 import meta
 
 from briefsite import __version__
 from briefsite.config import SiteConfig
+from briefsite.fast_escape import FastEscapeTemplate
 from briefsite.graph import ActorNode, Graph
 from briefsite.metadata import Metadata, json_script
 from briefsite.model import Brief
@@ -143,6 +144,7 @@ def make_environment(
         auto_reload=False,  # the builder makes a new environment when a template changes
         bytecode_cache=bytecode_cache,
     )
+    env.template_class = FastEscapeTemplate
     env.filters["date"] = remembered_per_date(format_date)
     env.filters["isodate"] = remembered_per_date(lambda value: value.isoformat() if value else "")
     return env
