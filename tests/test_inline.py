@@ -29,6 +29,14 @@ PIECES = [
     "&copy",
     "[1]",
     "[1, 2]",
+    "[12,\n3]",
+    "[1](/one)",
+    "[1][ref]",
+    "[1] [ref]",
+    "![1]",
+    "[1]: /one\n",
+    "[a [1]](/x)",
+    "[x](/p/[1] '[2]')",
     "[^n]",
     "[^n]: note\n",
     "[ref]: /x\n",
@@ -52,6 +60,9 @@ SAMPLES = [
     "line  \nbreak, footnote[^1]\n\n[^1]: The note *with* [a link](/x).",
     "> quote with *em*\n>\n> \u2014 Someone [2]",
     "| a | *b* |\n|---|---|\n| `c` | [d](/d) |",
+    'Cited [1] and [2, 3], [4][5], ![alt [6]](/i.png) and [see [7]](/x) and <b title="[8]">',
+    "Linked [1](/one), [2] [r] and [3]\n\n[r]: /r",
+    "Defined [1] and [2].\n\n[1]: /one",
 ]
 
 
