@@ -97,14 +97,14 @@ class TriggeredInlineProcessor(InlineProcessor):
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         while index < len(table):
             pattern, needs = table[index]
-            if needs.__class__ is tuple:
-                for need in needs:  # type: ignore[union-attr]
+            if isinstance(needs, tuple):
+                for need in needs:
                     if need in data:
                         break
                 else:  # nothing this pattern needs is in the text: it cannot match
                     index, start = index + 1, 0
                     continue
-            elif needs is not None and not needs.search(data):  # type: ignore[union-attr]
+            elif needs is not None and not needs.search(data):
                 index, start = index + 1, 0
                 continue
             data, matched, start = apply(pattern, data, index, start)
