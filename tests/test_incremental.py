@@ -103,13 +103,17 @@ class Editor:
     def edit_title_or_date(self) -> list[Path] | None:
         path = self.pick_brief()
         text = read(path)
-        if self.rng.random() < 0.5:
+        roll = self.rng.random()
+        day = f"20{self.rng.randint(19, 25)}-{self.rng.randint(1, 12):02}-"
+        day += f"{self.rng.randint(1, 28):02}"
+        if roll < 0.4:
             title = r'(?m)^title: ("?)(.*?)("?)(\r?)$'  # a quoted title stays quoted
             text = re.sub(title, rf"title: \1\2 {self.token()}\3\4", text, count=1)
-        else:
-            day = f"20{self.rng.randint(19, 25)}-{self.rng.randint(1, 12):02}-"
-            day += f"{self.rng.randint(1, 28):02}"
+        elif roll < 0.8:
             text = re.sub(r"(?m)^date: \S+", f"date: {day}", text, count=1)
+        else:  # when it was updated (feeds, the sitemap's lastmod): set or changed
+            text = re.sub(r"(?m)^updated: \S+\r?\n", "", text)
+            text = re.sub(r"(?m)^(date: \S+)(\r?\n)", rf"\1\2updated: {day}\2", text, count=1)
         write(path, text)
         return [path]
 
@@ -283,6 +287,20 @@ def test_one_and_two_jobs_give_identical_output(corpus: Path, tmp_path: Path) ->
     assert one.ok and two.ok
     assert messages(one) == messages(two)
     assert_same_tree(tmp_path / "two", tmp_path / "one", "--jobs 2 against --jobs 1")
+
+
+def test_an_update_date_reaches_the_sitemap_of_a_rebuild(tmp_path: Path) -> None:
+    """The sitemap's fingerprint key covers each brief's `updated` (its lastmod)."""
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    options = BuildOptions(site=site, output=tmp_path / "out")
+    assert Builder(options).build().ok
+    path = sorted((site / BRIEFS).rglob("*.md"))[0]
+    text = re.sub(r"(?m)^(date: \S+)(\r?\n)", r"\1\2updated: 2026-01-15\2", read(path), count=1)
+    write(path, text)
+    assert Builder(options).build().ok
+    assert "2026-01-15" in (tmp_path / "out/sitemap.xml").read_text()
+    assert cold_build(site, tmp_path / "cold").ok
+    assert_same_tree(tmp_path / "out", tmp_path / "cold", "after an update date was set")
 
 
 INDEX_PAGES = ("index.html", "feed.xml", "feed.json", "sitemap.xml")

@@ -473,6 +473,7 @@ class SiteRenderer:
                 "",
                 partial(self._sitemap_context, html_urls),
                 self.sitemap,
+                key=partial(self._sitemap_key, html_urls),
                 source=self._template_source("sitemap.xml"),
                 template="sitemap.xml",
             ),
@@ -634,6 +635,13 @@ class SiteRenderer:
                 if not url.endswith("404.html")
             ]
         }
+
+    def _sitemap_key(self, html_urls: list[str]) -> tuple:
+        """What the sitemap shows, quicker to fingerprint than its context: the URLs, and
+        each brief's date (its card digest covers slug and date) and update."""
+        briefs = self.graph.briefs
+        updated = [(b.slug, b.updated) for b in briefs if b.updated]
+        return (html_urls, [b.card_digest for b in briefs], updated)
 
     def sitemap(self, context: dict) -> bytes:
         """Every HTML page but the 404, with absolute URLs."""
