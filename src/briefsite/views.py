@@ -551,9 +551,12 @@ def without_cite_ids(html: str) -> Markup:
 
 
 def _uses_key(uses: list[SourceUse]) -> list[tuple]:
-    """What listings of sources show of each: the source, its brief's card, the passages
+    """What listings of sources show of each: the source and its brief's card (the digest of
+    the brief's card and sources stands for them, with the source's number), the passages
     citing it (the digest of all its brief's cited passages stands for them)."""
-    return [(use.brief.card_digest, use.source, use.brief.passages_digest) for use in uses]
+    return [
+        (use.brief.sources_digest, use.source.number, use.brief.passages_digest) for use in uses
+    ]
 
 
 def _digest(text: str) -> str:
