@@ -63,7 +63,7 @@ Needs = tuple[str, ...] | re.Pattern[str] | None
 expression, or (None) unknown."""
 
 
-def trigger_table(registry: util.Registry, references: bool = True) -> list[tuple[object, Needs]]:
+def trigger_table(registry: util.Registry, references: bool) -> list[tuple[object, Needs]]:
     """Each inline pattern in order, with what it needs in a text to match.
 
     `references`: whether the document defines any (then a citation marker may be a link).
