@@ -190,9 +190,6 @@ class _Converter:
         self.count = 0
         self.problems: list[tuple[int, str]] = []
 
-    def line_of(self, node: yaml.Node) -> int:
-        return self.first_line + node.start_mark.line
-
     def convert(self, node: yaml.Node, depth: int) -> Node:
         self.count += 1
         line = self.first_line + node.start_mark.line
@@ -212,7 +209,7 @@ class _Converter:
         entries: dict[str, Node] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key_line = self.line_of(key_node)
+            key_line = self.first_line + key_node.start_mark.line
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append((key_line, "a mapping key must be a plain value"))
                 continue
