@@ -45,6 +45,8 @@ class SourceUse:
 class PublisherNode:
     publisher: Publisher
     uses: list[SourceUse] = field(default_factory=list)
+    briefs: list[Brief] = field(default_factory=list)
+    """The briefs of `uses`, each once, in their order."""
 
 
 @dataclass
@@ -149,6 +151,7 @@ def build_graph(
         term.briefs.reverse()
     for node in graph.publishers.values():
         node.uses.reverse()
+        node.briefs.reverse()
     graph.unattributed.reverse()
     graph.quotes.reverse()
     graph.takeaways.reverse()
@@ -207,6 +210,8 @@ def _add_sources(graph: Graph, brief: Brief) -> None:
             )
             node = graph.publishers[publisher_id] = PublisherNode(publisher)
         node.uses.append(use)
+        if not node.briefs or node.briefs[-1] is not brief:
+            node.briefs.append(brief)
 
 
 def _actor_node(graph: Graph, ref: ActorRef, actor_id: str | None = None) -> ActorNode:

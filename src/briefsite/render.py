@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 
 import jinja2
@@ -27,10 +28,14 @@ from briefsite.views import LISTED, Views
 HOME_LIMIT = 10
 FEED_LIMIT = 50
 CONFIG_SOURCE = "content/site.yml"
+NO_BRIEF = "content/briefs"
+"""The source named for a page made from briefs when it lists none."""
+_PATH = attrgetter("path")
+_BRIEF_PATH = attrgetter("brief.path")
 SECTIONS = ("briefs", "actors", "sources", "timeline", "quotes", "takeaways", "topics", "places")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PageSpec:
     """One output file: where it goes, the data it shows, and how to turn that into bytes.
 
@@ -338,7 +343,7 @@ class SiteRenderer:
                 },
                 key=v.sources_key,
                 indexed=False,
-                bodies=tuple(dict.fromkeys(use.brief.path for use in g.unattributed)),
+                bodies=tuple(dict.fromkeys(map(_BRIEF_PATH, g.unattributed))),
                 shows=("sources",),
                 weight=listing_weight(len(g.unattributed) + len(g.publishers)),
             )
@@ -349,13 +354,14 @@ class SiteRenderer:
                 "publisher.html",
                 n.publisher.name,
                 partial(v.publisher_page, n),
-                source=n.publisher.path or _first_brief_path([use.brief for use in n.uses]),
+                source=n.publisher.path or min(bodies, default=NO_BRIEF),
                 key=partial(v.publisher_page_key, n),
-                bodies=tuple(dict.fromkeys(use.brief.path for use in n.uses)),
+                bodies=bodies,
                 weight=listing_weight(2 * len(n.uses)),
                 shows=("sources",),
             )
             for n in g.publishers.values()
+            for bodies in [tuple(map(_PATH, n.briefs))]
         ]
         specs += [
             self._html(
@@ -545,27 +551,30 @@ class SiteRenderer:
 
         The page dict (title, URL, description) is always part of the fingerprint.
         """
-        page = {
-            "title": title,
-            "url": url,
-            "canonical": self.urls.absolute(url),
-            "description": description or self.config.description or title or self.config.title,
-            "template": template,
-            "indexed": indexed,
-            "og_type": "website",
-            "jsonld": [],
-            "published": None,
-            "modified": None,
-            "section": "",
-            "tags": [],
-        }
+
+        def page() -> dict:  # made only for a page whose fingerprint is worked out
+            return {
+                "title": title,
+                "url": url,
+                "canonical": self.urls.absolute(url),
+                "description": description or self.config.description or title or self.config.title,
+                "template": template,
+                "indexed": indexed,
+                "og_type": "website",
+                "jsonld": [],
+                "published": None,
+                "modified": None,
+                "section": "",
+                "tags": [],
+            }
+
         return PageSpec(
             self.urls.output_path(url),
             url,
-            lambda: {"page": {**page, **(meta() if meta else {})}, **context()},
+            lambda: {"page": {**page(), **(meta() if meta else {})}, **context()},
             partial(self._render, template),
             # `meta` (JSON-LD and the like) is made from the data `key` stands for.
-            key=(lambda: (page, key())) if key else None,
+            key=(lambda: (page(), key())) if key else None,
             source=source or self._template_source(template),
             bodies=bodies,
             weight=weight,
@@ -661,8 +670,8 @@ def listing_weight(items: int) -> int:
 
 
 def _first_brief_path(briefs: list[Brief]) -> str:
-    """The file of the oldest brief in a list (what a page made from briefs comes from)."""
-    return min((b.path for b in briefs), default="content/briefs")
+    """The first brief file of a list, by path (what a page made from briefs comes from)."""
+    return min(map(_PATH, briefs), default=NO_BRIEF)
 
 
 def _terms_context(views: Views, terms: dict, url: Callable[[str], str], kind: str) -> dict:

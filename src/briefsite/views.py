@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import attrgetter
 
 from markupsafe import Markup
 
@@ -302,7 +303,7 @@ class Views:
         if self._aspect_keys is None:
             names = self.names_key()
             self._aspect_keys = {
-                aspect: _digest(names + "".join(getattr(b, digest) for b in self.graph.briefs))
+                aspect: _digest(names + "".join(map(attrgetter(digest), self.graph.briefs)))
                 for aspect, digest in ASPECTS.items()
             }
         return self._aspect_keys
