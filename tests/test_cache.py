@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 
+from briefsite import output as output_module
 from briefsite.cache import CACHE_DIR, SOURCE_SHARDS, SignedBytecodeCache
 from briefsite.pipeline import Builder, BuildOptions
 from briefsite.render import make_environment
@@ -89,6 +90,43 @@ def test_lost_or_damaged_bodies_are_read_again_from_the_briefs(cached_site, tmp_
     assert cold.build().ok
     for page in (tmp_path / "cold").rglob("*.html"):
         assert (out / page.relative_to(tmp_path / "cold")).read_bytes() == page.read_bytes()
+
+
+class Killed(BaseException):
+    """Stands for the process dying: nothing after it runs, no handler sees it."""
+
+
+def test_a_build_that_dies_while_writing_leaves_nothing_trusted(
+    cached_site, monkeypatch, tmp_path
+) -> None:
+    """The spare output a killed build was writing into is not what the saved state says it
+    holds: the next build must find out what it holds, not skip files it believes there."""
+    site, out = cached_site
+    brief = site / "content/briefs/2025-03-05-port-inspections.md"
+    original = brief.read_text(encoding="utf-8")
+    brief.write_text(original + "\nFirst edit.\n", encoding="utf-8")
+    assert build(site, out).ok  # the spare now holds the first build's pages, and says so
+    brief.write_text(original + "\nSecond edit.\n", encoding="utf-8")
+    real_put = output_module._put
+
+    def put_then_die(target: Path, spec, live_copy) -> None:  # type: ignore[no-untyped-def]
+        real_put(target, spec, live_copy)
+        raise Killed
+
+    monkeypatch.setattr(output_module, "_put", put_then_die)
+    with pytest.raises(Killed):  # dies after writing the edited brief's page into the spare
+        build(site, out)
+    monkeypatch.setattr(output_module, "_put", real_put)
+    brief.write_text(original, encoding="utf-8")  # the first build's page is wanted again
+    assert build(site, out).ok
+    cold = Builder(BuildOptions(site, tmp_path / "cold", jobs=1, use_cache=False, search=False))
+    assert cold.build().ok
+    built = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert built == sorted(
+        p.relative_to(tmp_path / "cold") for p in (tmp_path / "cold").rglob("*") if p.is_file()
+    )
+    for name in built:
+        assert (out / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
 
 
 def plant_compiled_template(site: Path, name: str, source: str) -> None:

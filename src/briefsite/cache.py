@@ -210,8 +210,9 @@ class _SigningWriter:
         return self.handle.write(data)
 
 
-def write_signed(path: Path, value: object) -> None:
-    """Pickle, sign and write atomically (best effort: a cache that cannot be written is fine)."""
+def write_signed(path: Path, value: object) -> bool:
+    """Pickle, sign and write atomically; whether it was written (best effort: a cache that
+    cannot be written is fine)."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -228,6 +229,26 @@ def write_signed(path: Path, value: object) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def writing_marker(state_file: Path) -> Path:
+    """A file present while a build writes the output (see `mark_writing`)."""
+    return state_file.with_suffix(".writing")
+
+
+def mark_writing(state_file: Path) -> bool:
+    """Say that a build is writing the output, so that until its state is saved (which
+    removes the mark) the saved state's record of the output is not trusted: if the build
+    dies while writing, the next one finds out what the output holds. Whether it is said."""
+    marker = writing_marker(state_file)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        return False
+    return True
 
 
 def load_state(path: Path) -> tuple[BuildState | None, str | None]:
@@ -235,6 +256,8 @@ def load_state(path: Path) -> tuple[BuildState | None, str | None]:
     state, warning = read_signed(path, BuildState)
     if not isinstance(state, BuildState) or state.version != code_version():
         return None, warning
+    if writing_marker(path).exists():  # a build died while writing the output
+        state.live = state.spare = None
     return state, None
 
 
@@ -318,7 +341,9 @@ def save_state(
             _key()  # made here, if new, not by several writers at once
         for _ in mapper(write, sorted(shards)):
             pass
-    write_signed(path, replace(state, sources={}))
+    if write_signed(path, replace(state, sources={})):
+        with contextlib.suppress(OSError):
+            writing_marker(path).unlink(missing_ok=True)
 
 
 class SignedBytecodeCache(jinja2.BytecodeCache):

@@ -31,6 +31,7 @@ from briefsite.cache import (
     code_version,
     load_sources,
     load_state,
+    mark_writing,
     save_state,
     state_path,
 )
@@ -611,7 +612,9 @@ class Builder:
         live = state.live if _dir_id(output) == state.live_id else None
         spare = state.spare if _dir_id(spare_dir(output)) == state.spare_id else None
         state.live = state.spare = None
-        self._save()  # if this build dies while writing, the next one trusts nothing
+        # if this build dies while writing, the next one trusts nothing of the output
+        if self.options.use_cache and not mark_writing(self.state_file):
+            self._save()
         return OutputTree(output, live, spare)
 
     def _close_tree(self, tree: OutputTree) -> None:
