@@ -46,6 +46,13 @@ def test_escape_gives_markupsafes_result(value: object) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("text", ["", "<b>safe</b> &amp; sound", "plain", "<a href='#x'>1</a>"])
+def test_markup_is_markups_constructor(text: str) -> None:
+    made = fast_escape.markup(text)
+    assert made == Markup(text) and type(made) is Markup
+    assert fast_escape.escape(made) is made  # printed as it is, never escaped again
+
+
 def test_site_templates_print_through_it(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     source = "{% for v in values %}[{{ v }}]{% endfor %}{{ macro() }}"

@@ -12,6 +12,7 @@ from operator import attrgetter
 
 from markupsafe import Markup
 
+from briefsite.fast_escape import markup
 from briefsite.graph import ActorNode, Graph, PublisherNode, SourceUse, TermNode
 from briefsite.model import Actor, ActorRef, Brief, Event, FastRepr, Quote, SourceEntry, Takeaway
 from briefsite.slugs import slugify
@@ -222,24 +223,26 @@ class Views:
 
     def quote(self, quote: Quote, brief: Brief, on_brief_page: bool = False) -> QuoteView:
         speaker = self.actor_link(quote.by) if quote.by else None
+        card = self.card(brief)
         return QuoteView(
-            Markup(quote.html) if on_brief_page else without_cite_ids(quote.html),
+            markup(quote.html) if on_brief_page else without_cite_ids(quote.html),
             quote.text,
-            f"{self.urls.brief(brief.slug)}#{quote.anchor}",
+            f"{card.url}#{quote.anchor}",
             speaker,
-            Markup(quote.cite_html) if on_brief_page else without_cite_ids(quote.cite_html),
-            self.card(brief),
+            markup(quote.cite_html) if on_brief_page else without_cite_ids(quote.cite_html),
+            card,
             self.source_links(brief, quote.sources),
         )
 
     def takeaway(
         self, takeaway: Takeaway, brief: Brief, on_brief_page: bool = False
     ) -> TakeawayView:
+        card = self.card(brief)
         return TakeawayView(
-            Markup(takeaway.html) if on_brief_page else without_cite_ids(takeaway.html),
+            markup(takeaway.html) if on_brief_page else without_cite_ids(takeaway.html),
             takeaway.text,
-            f"{self.urls.brief(brief.slug)}#{takeaway.anchor}",
-            self.card(brief),
+            f"{card.url}#{takeaway.anchor}",
+            card,
         )
 
     def event(self, event: Event, brief: Brief, on_brief_page: bool = False) -> EventView:
@@ -257,7 +260,7 @@ class Views:
             event.title,
             tuple(dict.fromkeys(self.actor_link(ref) for ref in event.actors)),
             tuple(self.place_link(name) for name in event.places),
-            Markup(event.cite_html) if on_brief_page else without_cite_ids(event.cite_html),
+            markup(event.cite_html) if on_brief_page else without_cite_ids(event.cite_html),
             self.card(brief),
             self.source_links(brief, event.sources),
         )
@@ -399,7 +402,7 @@ class Views:
         return {
             "brief": brief,
             "card": self.card(brief),
-            "body": Markup(brief.body_html),
+            "body": markup(brief.body_html),
             "actors": [self.actor_link(ref) for ref in brief.actors],
             "places": [self.place_link(name) for name in brief.places],
             "topics": [self.topic_link(name) for name in brief.topics],
@@ -548,7 +551,7 @@ _CITE_ATTRIBUTES = re.compile(
 
 def without_cite_ids(html: str) -> Markup:
     """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
-    return Markup(_CITE_ATTRIBUTES.sub("", html))
+    return markup(_CITE_ATTRIBUTES.sub("", html))
 
 
 def _uses_key(uses: list[SourceUse]) -> list[tuple]:
