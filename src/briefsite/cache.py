@@ -215,8 +215,7 @@ def write_signed(path: Path, value: object) -> bool:
     cannot be written is fine)."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        (path.parent / ".gitignore").write_text("*\n")
+        _make_folder(path.parent)
         with temporary.open("wb") as handle:
             handle.write(_MAGIC + code_version().encode() + b"\n")
             signature_at = handle.tell()
@@ -233,6 +232,12 @@ def write_signed(path: Path, value: object) -> bool:
     return True
 
 
+def _make_folder(folder: Path) -> None:
+    """The cache's folder, made if need be, which git is told to ignore."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+
+
 def writing_marker(state_file: Path) -> Path:
     """A file present while a build writes the output (see `mark_writing`)."""
     return state_file.with_suffix(".writing")
@@ -244,7 +249,7 @@ def mark_writing(state_file: Path) -> bool:
     dies while writing, the next one finds out what the output holds. Whether it is said."""
     marker = writing_marker(state_file)
     try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(marker.parent)
         marker.touch()
     except OSError:
         return False
