@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefsite.inline import TriggeredInlineProcessor, use_triggered_inline
-from briefsite.markdown import _EXTENSIONS, BriefMarkdown
+from briefsite.markdown import BriefMarkdown, _extensions
 
 PIECES = [
     *"*_`[]()!<>&\\^:@#;-=~|\"' ",
@@ -68,8 +68,8 @@ SAMPLES = [
 
 def pair(*, fragment: bool = False) -> tuple[markdown.Markdown, markdown.Markdown]:
     """A stock converter and one with the triggered inline pass, otherwise alike."""
-    stock = markdown.Markdown(extensions=list(_EXTENSIONS), output_format="html")
-    fast = markdown.Markdown(extensions=list(_EXTENSIONS), output_format="html")
+    stock = markdown.Markdown(extensions=_extensions(), output_format="html")
+    fast = markdown.Markdown(extensions=_extensions(), output_format="html")
     if fragment:
         for md in (stock, fast):
             md.inlinePatterns.deregister("html")
