@@ -71,6 +71,9 @@ class SourceRecord:
     brief: Brief | None
     diagnostics: tuple[Diagnostic, ...]
 
+    def __reduce__(self) -> tuple:  # made by one call when loaded, not from a dict
+        return (SourceRecord, (self.size, self.mtime_ns, self.digest, self.brief, self.diagnostics))
+
 
 @dataclass
 class BuildState:
