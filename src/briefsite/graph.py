@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from briefsite.diagnostics import Diagnostics
 from briefsite.model import Actor, ActorRef, Brief, Event, Publisher, Quote, SourceEntry, Takeaway
@@ -13,6 +14,8 @@ from briefsite.registry import Registry
 from briefsite.slugs import slugify
 
 RELATED_LIMIT = 5
+BY_PATH = attrgetter("path")
+_SORT_KEY = attrgetter("date", "slug")  # `Brief.sort_key`, made in C
 RELATED_WINDOW = 12
 
 
@@ -119,7 +122,7 @@ class Graph:
 def check_unique_slugs(briefs: list[Brief], diags: Diagnostics) -> None:
     """Two briefs with one slug is an error naming both files (drafts count)."""
     first: dict[str, Brief] = {}
-    for brief in sorted(briefs, key=lambda b: b.path):
+    for brief in sorted(briefs, key=BY_PATH):
         other = first.setdefault(brief.slug, brief)
         if other is not brief:
             diags.error(brief.path, 1, f"slug '{brief.slug}' is also used by {other.path}")
@@ -137,7 +140,7 @@ def build_graph(
     same in listings found (see `related_slugs`); it spares computing them again (else it is
     computed over `jobs` processes).
     """
-    ordered = sorted(briefs, key=lambda b: b.sort_key, reverse=True)
+    ordered = sorted(briefs, key=_SORT_KEY, reverse=True)
     chronological = ordered[::-1]
     graph = Graph(registry, ordered, {}, {}, [], {}, {}, [], [], [], {}, {})
     for brief in chronological:

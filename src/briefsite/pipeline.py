@@ -37,7 +37,7 @@ from briefsite.cache import (
 )
 from briefsite.config import SiteConfig, load_config
 from briefsite.diagnostics import Diagnostic, Diagnostics
-from briefsite.graph import Graph, build_graph, check_unique_slugs, related_slugs
+from briefsite.graph import BY_PATH, Graph, build_graph, check_unique_slugs, related_slugs
 from briefsite.markdown import BriefMarkdown
 from briefsite.model import BodyParts, Brief
 from briefsite.output import (
@@ -361,7 +361,7 @@ class Builder:
     def _graph(self, registry: Registry, published: list[Brief]) -> Graph:
         """The site graph; related briefs as last time if what decides them is the same."""
         hasher = hashlib.blake2b(self.state.context_key.encode(), digest_size=16)
-        for brief in sorted(published, key=lambda b: b.path):
+        for brief in sorted(published, key=BY_PATH):
             hasher.update(brief.related_digest.encode())
         key = hasher.hexdigest()
         known = self.state.related if key == self.state.related_key else None
