@@ -71,7 +71,7 @@ def scan_files(
         for name in filenames:
             if name.startswith(".") or name.endswith("~") or not name.endswith(suffixes):
                 continue
-            location = os.path.join(dirpath, name)
+            location = f"{dirpath}/{name}"  # os.walk's folders end in no separator
             stat = _plain_file(location)
             if stat is None:
                 path = Path(location)
@@ -79,7 +79,8 @@ def scan_files(
                     stat = _stat(path)
             if stat is not None:
                 found.append(SiteFile(f"{folder_rel}/{name}", location, stat))
-    found.sort(key=lambda file: file.rel.split("/"))  # as paths sort: part by part
+    # as paths sort, part by part: a separator sorts before any character a name may hold
+    found.sort(key=lambda file: file.rel.replace("/", "\0"))
     return found
 
 
