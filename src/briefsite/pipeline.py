@@ -167,6 +167,9 @@ class Builder:
             self.notes.append(MISSING_NOTE)
         self._env: tuple[str, jinja2.Environment] | None = None
         self._racy_after = 0
+        self._kept: tuple[Site, Produced] | None = None
+        """The last build's site and pages, freed when the next build starts: a one-shot
+        build then ends without freeing them object by object (20 ms at 10,000 briefs)."""
         if options.use_cache:
             saved, warning = load_state(self.state_file)
             self.state = saved or self.state
@@ -183,6 +186,7 @@ class Builder:
         """
         start = self._mark = time.perf_counter()
         self.stages = []
+        self._kept = None
         self._racy_after = time.time_ns() - RACY_NS
         options, diags = self.options, Diagnostics()
         problem = check_output_dir(options.output_dir, options.site)
@@ -221,6 +225,7 @@ class Builder:
         result.sources = page_sources(produced.specs, static, produced.assets, options.site)
         result.base_url = config.base_url
         result.indexed = self.pagefind is not None
+        self._kept = (site, produced)
         return result
 
     def _produce(
