@@ -324,7 +324,7 @@ class SiteRenderer:
                 n.actor.name,
                 partial(v.actor_page, n),
                 f"{n.actor.name}: {n.actor.role}" if n.actor.role else "",
-                source=n.actor.path or _first_brief_path(n.briefs),
+                source=n.actor.path or _oldest_brief_path(n.briefs),
                 meta=partial(self._actor_meta, n),
                 key=partial(v.actor_page_key, n),
                 weight=listing_weight(len(n.briefs) + len(n.quotes) + len(n.events)),
@@ -354,14 +354,13 @@ class SiteRenderer:
                 "publisher.html",
                 n.publisher.name,
                 partial(v.publisher_page, n),
-                source=n.publisher.path or min(bodies, default=NO_BRIEF),
+                source=n.publisher.path or _oldest_brief_path(n.briefs),
                 key=partial(v.publisher_page_key, n),
-                bodies=bodies,
+                bodies=tuple(map(_PATH, n.briefs)),
                 weight=listing_weight(2 * len(n.uses)),
                 shows=("sources",),
             )
             for n in g.publishers.values()
-            for bodies in [tuple(map(_PATH, n.briefs))]
         ]
         specs += [
             self._html(
@@ -429,7 +428,7 @@ class SiteRenderer:
                     n.name,
                     partial(_term_context, v, n, kind),
                     f"Briefs on {n.name}.",
-                    source=_first_brief_path(n.briefs),
+                    source=_oldest_brief_path(n.briefs),
                     key=partial(v.term_page_key, n),
                     indexed=False,
                     weight=listing_weight(len(n.briefs)),
@@ -669,9 +668,10 @@ def listing_weight(items: int) -> int:
     return 1 + items // 20
 
 
-def _first_brief_path(briefs: list[Brief]) -> str:
-    """The first brief file of a list, by path (what a page made from briefs comes from)."""
-    return min(map(_PATH, briefs), default=NO_BRIEF)
+def _oldest_brief_path(briefs: list[Brief]) -> str:
+    """The file of the oldest brief of a list, newest first (what a page made from briefs
+    comes from)."""
+    return briefs[-1].path if briefs else NO_BRIEF
 
 
 def _terms_context(views: Views, terms: dict, url: Callable[[str], str], kind: str) -> dict:
