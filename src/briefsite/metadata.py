@@ -39,8 +39,12 @@ def json_script(data: JsonObject) -> Markup:
 
 
 def _compact(data: JsonObject) -> JsonObject:
-    """`data` without empty values (schema.org readers prefer absent to empty)."""
-    return {k: v for k, v in data.items() if v not in (None, "", [], (), {})}
+    """`data` without empty values (schema.org readers prefer absent to empty): None and
+    empty strings, lists, tuples and dicts (a false 0 stays)."""
+    return {k: v for k, v in data.items() if v or not (v is None or isinstance(v, _SIZED))}
+
+
+_SIZED = (str, list, tuple, dict)
 
 
 class Metadata:
@@ -50,6 +54,11 @@ class Metadata:
         self.config = config
         self.graph = graph
         self.urls = urls
+        # the objects many pages repeat, each made once (never changed once made)
+        self._actors: dict[str, JsonObject] = {}
+        self._places: dict[str, JsonObject] = {}
+        self._publishers: dict[str, JsonObject] = {}
+        self._sources: dict[tuple[str, int], JsonObject] = {}
 
     def url(self, path: str) -> str:
         """The absolute form of a site URL."""
@@ -71,6 +80,14 @@ class Metadata:
 
     def actor(self, actor: Actor, full: bool = False) -> JsonObject:
         """An actor as a schema.org Person, Organization or Country (Thing if kind unknown)."""
+        if not full:
+            found = self._actors.get(actor.id)
+            if found is None:
+                found = self._actors[actor.id] = self._actor(actor, False)
+            return found
+        return self._actor(actor, True)
+
+    def _actor(self, actor: Actor, full: bool) -> JsonObject:
         data: JsonObject = {
             "@type": KIND_TYPES.get(actor.kind or "", "Thing"),
             "@id": self.url(self.urls.actor(actor.id)) + "#actor",
@@ -89,9 +106,13 @@ class Metadata:
 
     def place(self, name: str) -> JsonObject:
         """A place of the site, with its page."""
-        node = self.graph.places.get(slugify(name))
-        url = self.url(self.urls.place(node.slug)) if node else None
-        return _compact({"@type": "Place", "name": node.name if node else name, "url": url})
+        found = self._places.get(name)
+        if found is None:
+            node = self.graph.places.get(slugify(name))
+            url = self.url(self.urls.place(node.slug)) if node else None
+            place = {"@type": "Place", "name": node.name if node else name, "url": url}
+            found = self._places[name] = _compact(place)
+        return found
 
     def quotation(self, quote: Quote, brief: Brief) -> JsonObject:
         """A quote as a schema.org Quotation, its `creator` the actor who said it."""
@@ -113,14 +134,23 @@ class Metadata:
 
     def source(self, brief: Brief, number: int) -> JsonObject:
         """Source `number` of a brief as a CreativeWork."""
+        found = self._sources.get((brief.path, number))
+        if found is None:
+            found = self._sources[brief.path, number] = self._source(brief, number)
+        return found
+
+    def _source(self, brief: Brief, number: int) -> JsonObject:
         entry = next((s for s in brief.sources if s.number == number), None)
         if entry is None:
             return {"@type": "CreativeWork", "name": f"Source {number}"}
         publisher = None
         publisher_id = self.graph.publisher_id(entry)
         if publisher_id is not None:
-            known = self.graph.publishers[publisher_id].publisher
-            publisher = _compact({"@type": "Organization", "name": known.name, "url": known.url})
+            publisher = self._publishers.get(publisher_id)
+            if publisher is None:
+                known = self.graph.publishers[publisher_id].publisher
+                data = {"@type": "Organization", "name": known.name, "url": known.url}
+                publisher = self._publishers[publisher_id] = _compact(data)
         return _compact(
             {
                 "@type": "CreativeWork",
