@@ -176,19 +176,25 @@ def related_slugs(graph: Graph) -> dict[str, tuple[str, ...]]:
 
 
 def _add_brief(graph: Graph, brief: Brief) -> None:
+    # an actor already seen is found here without a call (a hundred thousand lookups)
+    nodes, ids = graph.actors, graph._ids
     for ref in brief.actors:
-        briefs = _actor_node(graph, ref).briefs
-        if not briefs or briefs[-1] is not brief:
-            briefs.append(brief)
+        node = nodes.get(ref.slug or ids.get(ref.name, "")) or _actor_node(graph, ref)
+        if not node.briefs or node.briefs[-1] is not brief:
+            node.briefs.append(brief)
     for quote in brief.quotes:
-        if quote.by is not None:
-            _actor_node(graph, quote.by).quotes.append((quote, brief))
-        graph.quotes.append((quote, brief))
+        pair = (quote, brief)
+        if (ref := quote.by) is not None:
+            node = nodes.get(ref.slug or ids.get(ref.name, "")) or _actor_node(graph, ref)
+            node.quotes.append(pair)
+        graph.quotes.append(pair)
     events = brief.events or (Event(brief.date, brief.title, 1, brief.actors, brief.places),)
     for event in events:
-        graph.events.append((event, brief))
+        pair = (event, brief)
+        graph.events.append(pair)
         for ref in event.actors:
-            _actor_node(graph, ref).events.append((event, brief))
+            node = nodes.get(ref.slug or ids.get(ref.name, "")) or _actor_node(graph, ref)
+            node.events.append(pair)
         for place in event.places:
             _term(graph.places, place)
     graph.takeaways.extend((takeaway, brief) for takeaway in brief.takeaways)
