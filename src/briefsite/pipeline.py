@@ -365,13 +365,12 @@ class Builder:
 
     def _graph(self, registry: Registry, published: list[Brief]) -> Graph:
         """The site graph; related briefs as last time if what decides them is the same."""
-        hasher = hashlib.blake2b(self.state.context_key.encode(), digest_size=16)
-        for brief in sorted(published, key=BY_PATH):
-            hasher.update(brief.related_digest.encode())
-        key = hasher.hexdigest()
+        digests = "".join(b.related_digest for b in sorted(published, key=BY_PATH))
+        key = digest_bytes(f"{self.state.context_key}{digests}".encode())
         known = self.state.related if key == self.state.related_key else None
         graph = build_graph(registry, published, known, self.jobs)
-        self.state.related_key, self.state.related = key, related_slugs(graph)
+        self.state.related_key = key
+        self.state.related = known if known is not None else related_slugs(graph)
         return graph
 
     def _reread_body(self, brief: Brief) -> BodyParts:
