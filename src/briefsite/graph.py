@@ -8,14 +8,23 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from briefsite.diagnostics import Diagnostics
-from briefsite.model import Actor, ActorRef, Brief, Event, Publisher, Quote, SourceEntry, Takeaway
+from briefsite.model import (
+    BY_DATE,
+    Actor,
+    ActorRef,
+    Brief,
+    Event,
+    Publisher,
+    Quote,
+    SourceEntry,
+    Takeaway,
+)
 from briefsite.parallel import map_in_order
 from briefsite.registry import Registry
 from briefsite.slugs import slugify
 
 RELATED_LIMIT = 5
 BY_PATH = attrgetter("path")
-_SORT_KEY = attrgetter("date", "slug")  # `Brief.sort_key`, made in C
 RELATED_WINDOW = 12
 
 
@@ -140,7 +149,7 @@ def build_graph(
     same in listings found (see `related_slugs`); it spares computing them again (else it is
     computed over `jobs` processes).
     """
-    ordered = sorted(briefs, key=_SORT_KEY, reverse=True)
+    ordered = sorted(briefs, key=BY_DATE, reverse=True)
     chronological = ordered[::-1]
     graph = Graph(registry, ordered, {}, {}, [], {}, {}, [], [], [], {}, {})
     for brief in chronological:

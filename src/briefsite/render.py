@@ -18,7 +18,7 @@ from jinja2 import meta
 from briefsite import __version__
 from briefsite.config import SiteConfig
 from briefsite.fast_escape import FastEscapeTemplate
-from briefsite.graph import ActorNode, Graph
+from briefsite.graph import BY_PATH, ActorNode, Graph
 from briefsite.metadata import Metadata, json_script
 from briefsite.model import Brief
 from briefsite.search import bundle_dir, split_into_shards
@@ -30,7 +30,6 @@ FEED_LIMIT = 50
 CONFIG_SOURCE = "content/site.yml"
 NO_BRIEF = "content/briefs"
 """The source named for a page made from briefs when it lists none."""
-_PATH = attrgetter("path")
 _BRIEF_PATH = attrgetter("brief.path")
 SECTIONS = ("briefs", "actors", "sources", "timeline", "quotes", "takeaways", "topics", "places")
 
@@ -356,7 +355,7 @@ class SiteRenderer:
                 partial(v.publisher_page, n),
                 source=n.publisher.path or _oldest_brief_path(n.briefs),
                 key=partial(v.publisher_page_key, n),
-                bodies=tuple(map(_PATH, n.briefs)),
+                bodies=tuple(map(BY_PATH, n.briefs)),
                 weight=listing_weight(2 * len(n.uses)),
                 shows=("sources",),
             )
