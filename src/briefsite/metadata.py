@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from briefsite.config import SiteConfig
+from briefsite.fast_escape import markup
 from briefsite.graph import ActorNode, Graph
 from briefsite.model import Actor, Brief, Quote
 from briefsite.slugs import slugify
@@ -35,7 +36,7 @@ def json_script(data: JsonObject) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for char, escape in _SCRIPT_ESCAPES.items():
         text = text.replace(char, escape)
-    return Markup(text)
+    return markup(text)
 
 
 def _compact(data: JsonObject) -> JsonObject:
