@@ -10,7 +10,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from briefsite import yamlsafe
-from briefsite.yamlsafe import MAX_DEPTH, MAX_NODES, _could_be_too_big, parse_yaml
+from briefsite.yamlsafe import (
+    MAX_DEPTH,
+    MAX_NODES,
+    PRESCAN_DEPTH,
+    _could_be_too_big,
+    parse_yaml,
+)
 
 
 def test_scalars_keep_their_text_and_lines() -> None:
@@ -69,9 +75,9 @@ YAML_PIECES = ["- ", "-", "? ", "[", "]", "{", "}", "a: ", "a", ":", ",", " ", "
 @given(st.lists(st.sampled_from(YAML_PIECES), max_size=30).map("".join))
 @example("- a: [a: ")  # a one-pair mapping inside a flow sequence: four levels, 3 openings
 def test_text_that_skips_the_prescan_could_not_have_failed_it(text: str) -> None:
-    """The cheap bound that lets most front matter skip the event pre-scan is sound
-    (checked with limits small enough for short random texts to reach them)."""
-    with mock.patch.multiple(yamlsafe, MAX_DEPTH=3, MAX_NODES=12):
+    """The cheap bound that lets front matter skip the event pre-scan is sound (checked
+    with limits small enough for short random texts to reach them)."""
+    with mock.patch.multiple(yamlsafe, MAX_DEPTH=3, MAX_NODES=12, PRESCAN_DEPTH=3):
         try:
             found = yamlsafe._prescan(text, 1)
         except yaml.YAMLError:
@@ -80,7 +86,32 @@ def test_text_that_skips_the_prescan_could_not_have_failed_it(text: str) -> None
             assert yamlsafe._could_be_too_big(text), found
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=30).map("".join))
+@example("- - - - x")
+@example("a: 1\na: [[[[]]]]")
+@example("[[[[]], [[[x]]]]]")
+def test_nesting_the_prescan_would_refuse_is_refused_without_it(text: str) -> None:
+    """Front matter that skips the pre-scan (all but the absurd) is refused for nesting past
+    `MAX_DEPTH` all the same: same message, same line."""
+    with mock.patch.multiple(yamlsafe, MAX_DEPTH=3):
+        try:
+            yaml.compose(text, Loader=yamlsafe._Loader)
+            found = yamlsafe._prescan(text, 1)
+        except yaml.YAMLError:
+            return  # not YAML at all: refused either way
+        assert not _could_be_too_big(text)
+        node, problems = parse_yaml(text)
+        if found is None:
+            assert not any("nested" in message for _, message in problems)
+        else:
+            assert node is None and problems[-1] == found
+
+
 def test_deeply_nested_block_sequences_on_one_line_take_the_prescan() -> None:
+    deep = "- " * (PRESCAN_DEPTH + 1) + "x\n"
+    assert _could_be_too_big(deep)
+    assert parse_yaml(deep)[1] == [(1, f"YAML nested more than {MAX_DEPTH} levels deep")]
     text = "- " * (MAX_DEPTH + 1) + "x\n"
-    assert _could_be_too_big(text)
+    assert not _could_be_too_big(text)
     assert parse_yaml(text)[1] == [(1, f"YAML nested more than {MAX_DEPTH} levels deep")]

@@ -22,6 +22,9 @@ except ImportError:  # pragma: no cover - libyaml missing
 
 MAX_NODES = 10_000
 MAX_DEPTH = 64
+PRESCAN_DEPTH = 256
+"""YAML that could nest deeper than this is pre-scanned before it is composed (libyaml's
+composer recurses); nesting past `MAX_DEPTH` is refused either way, with the same message."""
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _SAFE_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "seq", "map"}
 _SAFE_SHORT = {_TAG_PREFIX + tag: tag for tag in _SAFE_TAGS}
@@ -130,12 +133,12 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Node | None, list[tuple[
 
 
 def _could_be_too_big(text: str) -> bool:
-    """Whether `text` could hold more than `MAX_NODES` nodes or `MAX_DEPTH` levels.
+    """Whether `text` could hold more than `MAX_NODES` nodes or `PRESCAN_DEPTH` levels.
 
     Every node takes at least a character, and every collection opens with a bracket, at
     the start of a line, after a `- ` or `? ` indicator, or (a one-pair mapping inside a
     flow sequence, `[a: b]`) at a `:` between the first `[` and the last `]`; a document
-    short of both limits by that count (a brief's front matter nearly always is) needs no
+    short of both limits by that count (a brief's front matter always is) needs no
     pre-scan.
     """
     if len(text) >= MAX_NODES:
@@ -148,7 +151,7 @@ def _could_be_too_big(text: str) -> bool:
     if first >= 0:
         last = text.rfind("]")
         openings += text.count(":", first, last if last > first else len(text))
-    return openings > MAX_DEPTH
+    return openings > PRESCAN_DEPTH
 
 
 def _prescan(text: str, first_line: int) -> tuple[int, str] | None:
@@ -195,11 +198,11 @@ class _Converter:
         line = self.first_line + node.start_mark.line
         if self.count > MAX_NODES:
             raise YamlProblem(line, f"YAML expands to more than {MAX_NODES} nodes (alias bomb?)")
-        if depth > MAX_DEPTH:
-            raise YamlProblem(line, f"YAML nested more than {MAX_DEPTH} levels deep")
-        tag = self.short_tag(node, line)
         if isinstance(node, yaml.ScalarNode):
-            return Node("scalar", line, tag, text=node.value)
+            return Node("scalar", line, self.short_tag(node, line), text=node.value)
+        if depth >= MAX_DEPTH:  # this collection is inside MAX_DEPTH others (as `_prescan` counts)
+            raise YamlProblem(line, f"YAML nested more than {MAX_DEPTH} levels deep")
+        self.short_tag(node, line)
         if isinstance(node, yaml.SequenceNode):
             items = tuple(self.convert(child, depth + 1) for child in node.value)
             return Node("seq", line, "seq", items=items)
@@ -212,6 +215,8 @@ class _Converter:
             key_line = self.first_line + key_node.start_mark.line
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append((key_line, "a mapping key must be a plain value"))
+                self.convert(key_node, depth + 1)  # both checked all the same, then dropped
+                self.convert(value_node, depth + 1)
                 continue
             self.short_tag(key_node, key_line)
             key = key_node.value
@@ -219,6 +224,7 @@ class _Converter:
                 self.problems.append(
                     (key_line, f"duplicate key '{key}' (first on line {key_lines[key]})")
                 )
+                self.convert(value_node, depth + 1)  # checked all the same, then dropped
                 continue
             entries[key] = self.convert(value_node, depth + 1)
             key_lines[key] = key_line
