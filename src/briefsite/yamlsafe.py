@@ -136,22 +136,16 @@ def _could_be_too_big(text: str) -> bool:
     """Whether `text` could hold more than `MAX_NODES` nodes or `PRESCAN_DEPTH` levels.
 
     Every node takes at least a character, and every collection opens with a bracket, at
-    the start of a line, after a `- ` or `? ` indicator, or (a one-pair mapping inside a
-    flow sequence, `[a: b]`) at a `:` between the first `[` and the last `]`; a document
-    short of both limits by that count (a brief's front matter always is) needs no
-    pre-scan.
+    the start of a line, after a `-` or `?` indicator, or (a one-pair mapping inside a flow
+    sequence, `[a: b]`) at a `:`; a document short of both limits by that count (a brief's
+    front matter always is) needs no pre-scan.
     """
     if len(text) >= MAX_NODES:
         return True
-    openings = text.count("\n") + text.count("\r") + 1 + text.count("[") + text.count("{")
-    openings += sum(text.count(f"{c}{s}") for c in "-?" for s in " \t\n\r") + text.endswith(
-        ("-", "?")
-    )
-    first = text.find("[")
-    if first >= 0:
-        last = text.rfind("]")
-        openings += text.count(":", first, last if last > first else len(text))
-    return openings > PRESCAN_DEPTH
+    lines = text.count("\n") + text.count("\r") + 1
+    brackets = text.count("[") + text.count("{")
+    indicators = text.count("-") + text.count("?") + text.count(":")
+    return lines + brackets + indicators > PRESCAN_DEPTH
 
 
 def _prescan(text: str, first_line: int) -> tuple[int, str] | None:
