@@ -22,6 +22,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 
+from briefsite.blocks import use_triggered_blocks
 from briefsite.inline import use_triggered_inline
 
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -307,8 +308,9 @@ class BriefMarkdown:
         )
         self.fragment_md.preprocessors.deregister("html_block")
         self.fragment_md.inlinePatterns.deregister("html")
-        use_triggered_inline(self.md)
-        use_triggered_inline(self.fragment_md)
+        for md in (self.md, self.fragment_md):
+            use_triggered_inline(md)
+            use_triggered_blocks(md)
 
     def render_body(
         self,
