@@ -12,7 +12,7 @@ from markdown.blockprocessors import BlockProcessor
 
 from briefsite.blocks import use_triggered_blocks
 from briefsite.markdown import BriefMarkdown, _extensions
-from tests.test_inline import PIECES, SAMPLES
+from tests.test_inline import PIECES, SAMPLES, same
 
 BLOCK_PIECES = [
     *PIECES,
@@ -56,11 +56,6 @@ def pair() -> tuple[markdown.Markdown, markdown.Markdown]:
     fast = markdown.Markdown(extensions=_extensions(), output_format="html")
     use_triggered_blocks(fast)
     return stock, fast
-
-
-def same(stock: markdown.Markdown, fast: markdown.Markdown, text: str) -> None:
-    expected = stock.reset().convert(text)
-    assert fast.reset().convert(text) == expected, text
 
 
 @pytest.mark.parametrize("text", BLOCK_SAMPLES)
