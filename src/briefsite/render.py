@@ -18,6 +18,7 @@ from jinja2 import meta
 from briefsite import __version__
 from briefsite.config import SiteConfig
 from briefsite.fast_escape import FastEscapeTemplate
+from briefsite.fast_getattr import FastGetattrCodeGenerator
 from briefsite.graph import BY_PATH, ActorNode, Graph
 from briefsite.metadata import Metadata, json_script
 from briefsite.model import Brief
@@ -149,6 +150,7 @@ def make_environment(
         bytecode_cache=bytecode_cache,
     )
     env.template_class = FastEscapeTemplate
+    env.code_generator_class = FastGetattrCodeGenerator
     env.filters["date"] = remembered_per_date(format_date)
     env.filters["isodate"] = remembered_per_date(lambda value: value.isoformat() if value else "")
     return env
