@@ -4,6 +4,7 @@ small, so that no worker is left running alone at the end of a stage."""
 from __future__ import annotations
 
 import itertools
+import os
 import random
 
 import pytest
@@ -35,3 +36,19 @@ def test_chunks_end_small() -> None:
 def test_results_come_back_in_order_from_several_processes() -> None:
     items = list(range(500))
     assert list(map_in_order(lambda n: n * n, items, jobs=2)) == [n * n for n in items]
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+@pytest.mark.parametrize(("count", "jobs", "calls"), [(500, 2, 1), (500, 1, 0), (10, 2, 0)])
+def test_meanwhile_runs_here_once_while_workers_work(count: int, jobs: int, calls: int) -> None:
+    """The parent's own work is done while the workers do theirs, and only if there are
+    workers (in this process it would only come later)."""
+    ran: list[int] = []
+    results = map_in_order(_pid, range(count), jobs, meanwhile=lambda: ran.append(os.getpid()))
+    assert ran == []  # nothing starts before the results are asked for
+    workers = set(results)
+    assert ran == [os.getpid()] * calls
+    assert (os.getpid() not in workers) == bool(calls)

@@ -41,13 +41,15 @@ def map_in_order(
     progress: Callable[[int], None] | None = None,
     weights: Sequence[int] | None = None,
     min_items: int = MIN_PARALLEL_ITEMS,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[R]:
     """`map(func, items)` over `jobs` forked processes, results in order.
 
     Items go to workers in chunks of about equal `weights` (default: one each), so a few
     heavy items do not leave one worker busy long after the others are done; put heavy
     items first. Fewer than `min_items` items, `jobs == 1` or platforms without fork run in
-    this process.
+    this process. `meanwhile`, if given, is called in this process once the workers have
+    their first chunks (only if there are workers): work that would otherwise wait.
     """
     global _task, _items
     methods = multiprocessing.get_all_start_methods()
@@ -60,7 +62,10 @@ def map_in_order(
     _task, _items = func, items
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for results in pool.imap(_run_chunk, chunk_bounds(weights or [1] * len(items), jobs)):
+            chunks = pool.imap(_run_chunk, chunk_bounds(weights or [1] * len(items), jobs))
+            if meanwhile is not None:
+                meanwhile()
+            for results in chunks:
                 yield from results
                 if progress:
                     progress(len(results))

@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -204,7 +205,8 @@ class Builder:
             result = self._result(list(self.state.diagnostics), True, WriteReport(), start)
             result.pages = len(self.state.live or {})
             return result
-        site, parsed = self._load(config, registry, brief_files, diags)
+        compile_templates = partial(self._compile, env)  # while workers read briefs
+        site, parsed = self._load(config, registry, brief_files, diags, compile_templates)
         self._stage("read")
         for path, line, message in check_templates(options.site, env):
             diags.error(path, line, message)
@@ -309,8 +311,17 @@ class Builder:
 
     # ---- loading ---------------------------------------------------------------------------
     def _load(
-        self, config: SiteConfig, registry: Registry, files: list[SiteFile], diags: Diagnostics
+        self,
+        config: SiteConfig,
+        registry: Registry,
+        files: list[SiteFile],
+        diags: Diagnostics,
+        meanwhile: Callable[[], object] | None = None,
     ) -> tuple[Site, int]:
+        """The site, read from its files and the cache; and how many briefs were parsed.
+
+        `meanwhile` is called while workers parse briefs, if any do.
+        """
         urls = Urls(config.base_path, config.origin)
         context = self._context = BriefContext(registry, urls, config.timezone)
         context_key = digest_bytes(repr(context).encode())
@@ -343,7 +354,7 @@ class Builder:
             records[rel] = None
             todo.append((rel, file.path, stat, data, digest))
         for (rel, _, stat, _, _), (brief, problems, digest) in zip(
-            todo, self._parse(todo, context, context_key), strict=True
+            todo, self._parse(todo, context, context_key, meanwhile), strict=True
         ):
             records[rel] = SourceRecord(
                 stat.st_size, self._mtime(stat), digest or "", brief, tuple(problems)
@@ -387,11 +398,12 @@ class Builder:
         todo: list[ReadJob],
         context: BriefContext,
         context_key: str,
+        meanwhile: Callable[[], object] | None = None,
     ) -> list[tuple[Brief | None, list[Diagnostic], str | None]]:
         """Read the briefs in `todo` (over the workers): (brief, problems, file digest) each.
 
         A brief whose bytes were not read yet (on a cold build, every brief) is read by the
-        worker that parses it.
+        worker that parses it. `meanwhile` is called while workers parse, if any do.
         """
         root = self.options.site
         renderer = BriefMarkdown()
@@ -404,7 +416,7 @@ class Builder:
             return (*read_brief(root, path, context, renderer, data, key), digest)
 
         tick = ticker(self.progress, "reading briefs", len(todo))
-        return list(map_in_order(parse, todo, self.jobs, tick))
+        return list(map_in_order(parse, todo, self.jobs, tick, meanwhile=meanwhile))
 
     # ---- rendering ---------------------------------------------------------------------------
     def _render(
@@ -580,7 +592,8 @@ class Builder:
     @staticmethod
     def _compile(env: jinja2.Environment) -> None:
         """Compile every template (once per environment) before rendering, so that forked
-        render workers inherit them; a build with nothing to render never compiles one."""
+        render workers inherit them. A build reading briefs over workers does it while they
+        work; one that reads no brief and renders nothing never compiles one."""
         for name in env.list_templates():
             with contextlib.suppress(Exception):  # a broken template is reported when used
                 env.get_template(name)
