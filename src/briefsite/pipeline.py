@@ -167,6 +167,8 @@ class Builder:
         if options.search and self.pagefind is None:
             self.notes.append(MISSING_NOTE)
         self._env: tuple[str, jinja2.Environment] | None = None
+        self._keys: tuple[str, dict[str, str]] | None = None
+        """The templates' keys for a render key, once worked out (`_template_keys`)."""
         self._racy_after = 0
         self._kept: tuple[Site, Produced] | None = None
         """The last build's site and pages, freed when the next build starts: a one-shot
@@ -205,8 +207,8 @@ class Builder:
             result = self._result(list(self.state.diagnostics), True, WriteReport(), start)
             result.pages = len(self.state.live or {})
             return result
-        compile_templates = partial(self._compile, env)  # while workers read briefs
-        site, parsed = self._load(config, registry, brief_files, diags, compile_templates)
+        prepare = partial(self._prepare_templates, env, render_key)
+        site, parsed = self._load(config, registry, brief_files, diags, prepare)
         self._stage("read")
         for path, line, message in check_templates(options.site, env):
             diags.error(path, line, message)
@@ -607,7 +609,14 @@ class Builder:
         """Each template's key (`template_keys`), as last time if no template changed."""
         if render_key == self.state.templates_for:
             return self.state.template_keys
-        return template_keys(env)
+        if self._keys is None or self._keys[0] != render_key:
+            self._keys = (render_key, template_keys(env))
+        return self._keys[1]
+
+    def _prepare_templates(self, env: jinja2.Environment, render_key: str) -> None:
+        """Compile the templates and work out their keys: done while workers read briefs."""
+        self._compile(env)
+        self._template_keys(env, render_key)
 
     def _render_key(self, config: SiteConfig, env: jinja2.Environment) -> str:
         """Everything every page depends on besides its own data: settings and templates."""
