@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from briefsite import graph as graph_module
 from briefsite.graph import RELATED_LIMIT, RELATED_WINDOW, Graph, build_graph
 from briefsite.model import ActorRef, Brief
 from briefsite.registry import Registry
@@ -60,7 +61,10 @@ def expected_related(graph: Graph, brief: Brief) -> list[str]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_related_briefs_follow_the_rule(seed: int, jobs: int) -> None:
+def test_related_briefs_follow_the_rule(
+    seed: int, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph_module, "RELATED_IN_PARALLEL", 64)  # two workers do find them
     graph = build_graph(Registry(), random_briefs(seed, 300), jobs=jobs)
     assert graph.related, "no brief was ranked"
     for brief in graph.briefs:

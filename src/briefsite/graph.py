@@ -26,6 +26,9 @@ from briefsite.slugs import slugify
 RELATED_LIMIT = 5
 BY_PATH = attrgetter("path")
 RELATED_WINDOW = 12
+RELATED_IN_PARALLEL = 2_000
+"""From how many briefs related briefs are found over workers: below it, forking them costs
+more than it saves (1,000 briefs: 42 ms here, 50-63 ms over two; 10,000: 0.65 s, 0.56 s)."""
 
 
 @dataclass
@@ -289,7 +292,7 @@ def _related(graph: Graph, jobs: int) -> dict[str, list[Brief]]:
         )
         return tuple(slug for _, _, slug in best)
 
-    found = map_in_order(related_to, graph.briefs, jobs)
+    found = map_in_order(related_to, graph.briefs, jobs, min_items=RELATED_IN_PARALLEL)
     return {
         brief.slug: [by_slug[slug] for slug in slugs]
         for brief, slugs in zip(graph.briefs, found, strict=True)
