@@ -34,3 +34,16 @@ def test_urls_carry_the_base_path() -> None:
     assert urls.output_path(urls.home()) == "index.html"
     assert urls.output_path(urls.file("feed.xml")) == "feed.xml"
     assert urls.absolute(urls.actor("a")) == "https://example.org/desk/actors/a/"
+
+
+@pytest.mark.parametrize("base", ["/", "/desk/"])
+def test_each_kind_of_page_has_its_sections_url(base: str) -> None:
+    urls = Urls(base)
+    for section, url in [
+        ("briefs", urls.brief),
+        ("actors", urls.actor),
+        ("sources", urls.publisher),
+        ("topics", urls.topic),
+        ("places", urls.place),
+    ]:
+        assert url("x-1") == urls.page(section, "x-1") == f"{base}{section}/x-1/"

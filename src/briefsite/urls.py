@@ -33,20 +33,22 @@ class Urls:
     def home(self) -> str:
         return self.page()
 
+    # the pages there are thousands of, made directly (as `page` would: a big site asks
+    # for tens of thousands of these URLs in a build)
     def brief(self, slug: str) -> str:
-        return self.page("briefs", slug)
+        return f"{self.base_path}briefs/{slug}/"
 
     def actor(self, actor_id: str) -> str:
-        return self.page("actors", actor_id)
+        return f"{self.base_path}actors/{actor_id}/"
 
     def publisher(self, publisher_id: str) -> str:
-        return self.page("sources", publisher_id)
+        return f"{self.base_path}sources/{publisher_id}/"
 
     def topic(self, slug: str) -> str:
-        return self.page("topics", slug)
+        return f"{self.base_path}topics/{slug}/"
 
     def place(self, slug: str) -> str:
-        return self.page("places", slug)
+        return f"{self.base_path}places/{slug}/"
 
     def timeline(self, actor_id: str | None = None) -> str:
         """The timeline, or the timeline of one actor's events: `/timeline/<actor-id>/`."""
