@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -221,46 +220,48 @@ class Views:
             for s in brief.sources
         ]
 
-    def quote(self, quote: Quote, brief: Brief, on_brief_page: bool = False) -> QuoteView:
+    def quote(self, quote: Quote, brief: Brief, marked: tuple[str, str] | None = None) -> QuoteView:
+        """A quote as listed, or with `marked`, its brief page's forms (`Marked`)."""
         speaker = self.actor_link(quote.by) if quote.by else None
         card = self.card(brief)
+        html, cite_html = marked or (quote.html, quote.cite_html)
         return QuoteView(
-            markup(quote.html) if on_brief_page else without_cite_ids(quote.html),
+            markup(html),
             quote.text,
             f"{card.url}#{quote.anchor}",
             speaker,
-            markup(quote.cite_html) if on_brief_page else without_cite_ids(quote.cite_html),
+            markup(cite_html),
             card,
             self.source_links(brief, quote.sources),
         )
 
-    def takeaway(
-        self, takeaway: Takeaway, brief: Brief, on_brief_page: bool = False
-    ) -> TakeawayView:
+    def takeaway(self, takeaway: Takeaway, brief: Brief, marked: str = "") -> TakeawayView:
+        """A takeaway as listed, or with `marked`, its brief page's form (`Marked`)."""
         card = self.card(brief)
         return TakeawayView(
-            markup(takeaway.html) if on_brief_page else without_cite_ids(takeaway.html),
+            markup(marked or takeaway.html),
             takeaway.text,
             f"{card.url}#{takeaway.anchor}",
             card,
         )
 
-    def event(self, event: Event, brief: Brief, on_brief_page: bool = False) -> EventView:
-        """An event as listed (kept: one appears on several actors' pages and timelines)."""
-        if on_brief_page:
-            return self._event(event, brief, True)
+    def event(self, event: Event, brief: Brief, marked: str | None = None) -> EventView:
+        """An event as listed (kept: one appears on several actors' pages and timelines), or
+        with `marked`, as its brief's page shows it (`Marked`)."""
+        if marked is not None:
+            return self._event(event, brief, marked)
         view = self._events.get((id(event), id(brief)))
         if view is None:
-            view = self._events[id(event), id(brief)] = self._event(event, brief, False)
+            view = self._events[id(event), id(brief)] = self._event(event, brief, event.cite_html)
         return view
 
-    def _event(self, event: Event, brief: Brief, on_brief_page: bool) -> EventView:
+    def _event(self, event: Event, brief: Brief, cite_html: str) -> EventView:
         return EventView(
             event.date,
             event.title,
             tuple(dict.fromkeys(self.actor_link(ref) for ref in event.actors)),
             tuple(self.place_link(name) for name in event.places),
-            markup(event.cite_html) if on_brief_page else without_cite_ids(event.cite_html),
+            markup(cite_html),
             self.card(brief),
             self.source_links(brief, event.sources),
         )
@@ -399,6 +400,7 @@ class Views:
     def brief_page(self, brief: Brief) -> dict:
         older, newer = self.graph.neighbours[brief.slug]
         body_quotes = {q.anchor for q in brief.quotes if q.line == 0}
+        marked = brief.marked
         return {
             "brief": brief,
             "card": self.card(brief),
@@ -407,12 +409,19 @@ class Views:
             "places": [self.place_link(name) for name in brief.places],
             "topics": [self.topic_link(name) for name in brief.topics],
             "sources": self.sources(brief),
-            "events": [self.event(e, brief, True) for e in brief.events],
+            "events": [
+                self.event(e, brief, cite)
+                for e, cite in zip(brief.events, marked.event_cites, strict=True)
+            ],
             "quotes": [
-                self.quote(q, brief, True) for q in brief.quotes if q.anchor not in body_quotes
+                self.quote(q, brief, (html, cite))
+                for q, html, cite in zip(brief.quotes, *marked[:2], strict=True)
+                if q.anchor not in body_quotes
             ],
             "takeaways": [
-                self.takeaway(t, brief, True) for t in brief.takeaways if t.anchor != "analysis"
+                self.takeaway(t, brief, html)
+                for t, html in zip(brief.takeaways, marked.takeaways, strict=True)
+                if t.anchor != "analysis"
             ],
             "older": self.card(older) if older else None,
             "newer": self.card(newer) if newer else None,
@@ -543,15 +552,6 @@ ASPECTS = {
     "sources": "sources_digest",  # with its card
 }
 """What pages show of briefs besides their bodies, by the `Brief` digest that covers it."""
-
-_CITE_ATTRIBUTES = re.compile(
-    r' (?:id="cite-\d+-\d+"|role="doc-noteref"|aria-describedby="source-\d+")'
-)
-
-
-def without_cite_ids(html: str) -> Markup:
-    """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
-    return markup(_CITE_ATTRIBUTES.sub("", html))
 
 
 def _uses_key(uses: list[SourceUse]) -> list[tuple]:
