@@ -52,8 +52,10 @@ class WriteReport:
 
 
 def digest_bytes(data: bytes) -> str:
-    """The content digest used in manifests."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The content digest used in manifests: SHA-256 cut to 128 bits (current x86 and ARM
+    processors compute SHA-256 in hardware, twice as fast as BLAKE2b in software, and a
+    build hashes every page it writes)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def check_output_dir(output: Path, site_root: Path) -> str | None:
