@@ -8,7 +8,6 @@ import gc
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -229,6 +228,8 @@ def run_check(args: argparse.Namespace) -> int:
     from briefsite.parallel import default_jobs
 
     terminal = Terminal(sys.stderr)
+    import tempfile  # here: only `check` needs it
+
     with tempfile.TemporaryDirectory(prefix="briefsite-check-") as temporary:
         output = Path(temporary) / "site"
         options = replace(options_from(args, output=output), use_cache=False)

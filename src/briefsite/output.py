@@ -15,7 +15,6 @@ import ctypes
 import hashlib
 import os
 import shutil
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,6 +277,8 @@ def _exchange(a: Path, b: Path) -> None:
             return
     except (OSError, AttributeError):
         pass
+    import uuid  # here: renameat2 does the job on Linux
+
     middle = staging_dir(b, uuid.uuid4().hex[:8])
     os.rename(b, middle)
     os.rename(a, b)

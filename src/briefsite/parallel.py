@@ -6,7 +6,6 @@ chunk bounds go to them and only results come back.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -52,13 +51,14 @@ def map_in_order(
     their first chunks (only if there are workers): work that would otherwise wait.
     """
     global _task, _items
-    methods = multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(items) < min_items or "fork" not in methods:
+    if jobs <= 1 or len(items) < min_items or not hasattr(os, "fork"):  # Windows
         for item in items:
             yield func(item)
             if progress:
                 progress(1)
         return
+    import multiprocessing  # here: a rebuild of a few pages never shares out work
+
     _task, _items = func, items
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
