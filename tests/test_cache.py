@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 
 from briefsite import output as output_module
-from briefsite import pipeline as pipeline_module
 from briefsite.cache import CACHE_DIR, SOURCE_SHARDS, SignedBytecodeCache
 from briefsite.pipeline import Builder, BuildOptions
 from briefsite.render import make_environment
@@ -92,36 +90,6 @@ def test_lost_or_damaged_bodies_are_read_again_from_the_briefs(cached_site, tmp_
     assert cold.build().ok
     for page in (tmp_path / "cold").rglob("*.html"):
         assert (out / page.relative_to(tmp_path / "cold")).read_bytes() == page.read_bytes()
-
-
-def test_a_brief_gone_or_edited_since_it_was_read_shows_its_records_forms(
-    cached_site, monkeypatch
-) -> None:
-    """Its page's own forms of its fragments (citation links with ids) come with its body;
-    read again from a brief that changed meanwhile, they would not match its record, so
-    the forms the record holds stand in (the next build reads the brief again)."""
-    site, out = cached_site
-    builder = Builder(BuildOptions(site=site, output=out, jobs=1, search=False))
-    loaded, _ = builder.load()
-    brief = next(b for b in loaded.briefs if len(b.takeaways) > 1 and b.events)
-    again = builder._reread_body(brief)
-    assert again.marked == brief.marked
-    assert 'id="cite-' in "".join(again.marked.takeaways + again.marked.event_cites)
-    listed = brief.listed_marks()
-    assert 'id="cite-' not in "".join(listed.takeaways + listed.event_cites)
-    assert len(listed.takeaways) == len(brief.takeaways)
-
-    original = pipeline_module.read_brief
-
-    def edited(*args, **kwargs):
-        found, problems = original(*args, **kwargs)
-        return replace(found, takeaways=found.takeaways[1:]), problems
-
-    monkeypatch.setattr(pipeline_module, "read_brief", edited)
-    assert builder._reread_body(brief).marked == listed
-    (site / brief.path).unlink()
-    monkeypatch.setattr(pipeline_module, "read_brief", original)
-    assert builder._reread_body(brief) == ("", (), listed)
 
 
 class Killed(BaseException):

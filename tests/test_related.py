@@ -10,7 +10,7 @@ import pytest
 
 from briefsite import graph as graph_module
 from briefsite.graph import RELATED_LIMIT, RELATED_WINDOW, Graph, build_graph
-from briefsite.model import ActorRef, Brief, Marked
+from briefsite.model import ActorRef, Brief
 from briefsite.registry import Registry
 
 
@@ -32,7 +32,6 @@ def random_briefs(seed: int, count: int) -> list[Brief]:
                 summary="",
                 body_html="",
                 passages=(),
-                marked=Marked(),
                 actors=tuple(ActorRef(name, 1) for name in named),  # repeats included
                 topics=tuple(rng.choices(topics, k=rng.randint(0, 3))),
             )

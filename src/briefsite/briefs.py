@@ -13,15 +13,8 @@ from zoneinfo import ZoneInfo
 
 from briefsite.diagnostics import Diagnostic, Diagnostics
 from briefsite.fields import Reader
-from briefsite.markdown import (
-    ActorLink,
-    BriefMarkdown,
-    CitationSink,
-    Fragment,
-    marker_lines,
-    without_cite_ids,
-)
-from briefsite.model import ActorRef, Brief, Event, Marked, Quote, SourceEntry, Takeaway
+from briefsite.markdown import ActorLink, BriefMarkdown, CitationSink, Fragment, marker_lines
+from briefsite.model import ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
 from briefsite.registry import Registry, read_yaml_file
 from briefsite.slugs import is_safe_slug, slugify
 from briefsite.urls import Urls
@@ -125,7 +118,6 @@ class _BriefReader:
         takeaways = self._takeaways(rendered.takeaways, raw_takeaways, sink, body_line)
         events = self._event_citations(events, sink)
         self._check_uncited(sources, sink, events, quotes)
-        marked, quotes, takeaways, events = _split_marked(quotes, takeaways, events)
         texts: dict[str, int] = {"": 0}
         where = {(n, k): texts.setdefault(text, len(texts)) for n, k, text in rendered.passages}
         cited = tuple(value for n, k in sink.made for value in (n, k, where.get((n, k), 0)))
@@ -149,7 +141,6 @@ class _BriefReader:
             passages=tuple(texts),
             words=rendered.words,
             digest=digest,
-            marked=marked,
         )
 
     # ---- scalar fields -------------------------------------------------------------
@@ -411,28 +402,6 @@ class _BriefReader:
                     source.line,
                     f"source {source.number} is cited nowhere (body, takeaways, quotes or events)",
                 )
-
-
-def _split_marked(
-    quotes: tuple[Quote, ...], takeaways: tuple[Takeaway, ...], events: tuple[Event, ...]
-) -> tuple[Marked, tuple[Quote, ...], tuple[Takeaway, ...], tuple[Event, ...]]:
-    """The brief page's forms of fragments other pages show too (`Marked`), and the records
-    with the forms those pages show: a listing of thousands then strips no citation link."""
-    marked = Marked(
-        tuple("" if q.line == 0 else q.html for q in quotes),  # a body quote is in the body
-        tuple(q.cite_html for q in quotes),
-        tuple("" if t.anchor == "analysis" else t.html for t in takeaways),  # so is this
-        tuple(e.cite_html for e in events),
-    )
-    return (
-        marked,
-        tuple(
-            q._replace(html=without_cite_ids(q.html), cite_html=without_cite_ids(q.cite_html))
-            for q in quotes
-        ),
-        tuple(t._replace(html=without_cite_ids(t.html)) for t in takeaways),
-        tuple(e._replace(cite_html=without_cite_ids(e.cite_html)) for e in events),
-    )
 
 
 def _cite(sink: CitationSink, numbers: tuple[int, ...]) -> str:

@@ -334,7 +334,10 @@ def save_state(
 
         def write(shard: int) -> None:
             briefs = {rel: r.brief for rel, r in records[shard].items() if r.brief}
-            bodies = {rel: (b.digest, tuple(b.body_parts())) for rel, b in briefs.items()}
+            bodies = {
+                rel: (brief.digest, (brief.body_html, brief.passages))
+                for rel, brief in briefs.items()
+            }
             write_signed(sources_path(path, shard, "bodies"), bodies)
             light = {
                 rel: replace(r, brief=r.brief and r.brief.without_body())

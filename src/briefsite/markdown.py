@@ -99,16 +99,6 @@ class CitationSink:
         )
 
 
-_CITE_IDS = re.compile(r' (?:id="cite-\d+-\d+"|role="doc-noteref"|aria-describedby="source-\d+")')
-
-
-def without_cite_ids(html: str) -> str:
-    """A brief's fragment fit for another page: citation links (`CitationSink`) keep their
-    href and title, and lose what ties them to the brief's own page (ids that would clash
-    with another brief's, references to its source list)."""
-    return _CITE_IDS.sub("", html)
-
-
 @dataclass
 class BodyQuote:
     html: str

@@ -147,26 +147,12 @@ class BodySource(Protocol):
     def body(self, brief: Brief) -> BodyParts: ...
 
 
-class Marked(NamedTuple):
-    """The brief page's own forms of the fragments other pages show too (front-matter quotes
-    and their citations, front-matter takeaways, events' citations), each aligned with the
-    brief's `quotes`, `takeaways` or `events`: with the ids of their citation links, which
-    the forms in those records leave out ("" for a fragment the page shows in the body)."""
-
-    quotes: tuple[str, ...] = ()
-    quote_cites: tuple[str, ...] = ()
-    takeaways: tuple[str, ...] = ()
-    event_cites: tuple[str, ...] = ()
-
-
 class BodyParts(NamedTuple):
-    """What the build cache keeps aside from a brief's record, for its own page: its body's
-    HTML, the text of the passages citing its sources and its `Marked` fragments (most of
-    its bytes, and most rebuilds show none of them)."""
+    """What the build cache keeps aside from a brief's record: its body's HTML and the text
+    of the passages citing its sources (most of its bytes, and most rebuilds show neither)."""
 
     body_html: str
     passages: tuple[str, ...]
-    marked: Marked
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -177,8 +163,8 @@ class Brief:
     depended on), so it stands for the whole brief in page fingerprints.
 
     A brief loaded from the build cache has its body kept aside (`BodyParts`: most of its
-    bytes, and most rebuilds render no page that shows it): `body_html`, `passages` and
-    `marked` are fetched when one is first read.
+    bytes, and most rebuilds render no page that shows it): `body_html` and `passages` are
+    fetched when either is first read.
     """
 
     path: str
@@ -189,8 +175,6 @@ class Brief:
     body_html: str
     passages: tuple[str, ...]
     """The text of each paragraph citing a source (see `cited`)."""
-    marked: Marked
-    """Its quotes', takeaways' and events' citations as its own page shows them."""
     updated: dt.datetime | None = None
     draft: bool = False
     actors: tuple[ActorRef, ...] = ()
@@ -209,29 +193,14 @@ class Brief:
         return f"Brief({self.path!r}, {self.digest!r})"
 
     def __getattr__(self, name: str) -> object:
-        """Only called for an attribute the brief lacks: a cached brief's `BodyParts`."""
+        """Only called for an attribute the brief lacks: a cached brief's body or passages."""
         bodies: BodySource | None = self.__dict__.get("_bodies")
         if name not in BodyParts._fields or bodies is None:
             raise AttributeError(f"'Brief' object has no attribute {name!r}")
         parts = bodies.body(self)
-        for field, value in zip(BodyParts._fields, parts, strict=True):
-            object.__setattr__(self, field, value)
+        object.__setattr__(self, "body_html", parts.body_html)
+        object.__setattr__(self, "passages", parts.passages)
         return getattr(parts, name)
-
-    def body_parts(self) -> BodyParts:
-        """What the build cache keeps of this brief aside from its record."""
-        return BodyParts(*(getattr(self, field) for field in BodyParts._fields))
-
-    def listed_marks(self) -> Marked:
-        """Its fragments as its records hold them (citation links without ids), standing in
-        for `marked` where those are lost: its page then links no citation back."""
-        quotes = self.quotes
-        return Marked(
-            tuple(q.html for q in quotes),
-            tuple(q.cite_html for q in quotes),
-            tuple(t.html for t in self.takeaways),
-            tuple(e.cite_html for e in self.events),
-        )
 
     def __reduce__(self) -> tuple:
         # pickled as its attributes' names and values: loading a big site's record of every

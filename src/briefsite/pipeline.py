@@ -393,13 +393,7 @@ class Builder:
         if self._markdown is None:  # one per process: making one takes 30 ms
             self._markdown = BriefMarkdown()
         found, _ = read_brief(root, root / brief.path, self._context, self._markdown)
-        if found is None:  # gone since it was read (the next build finds out)
-            return BodyParts("", (), brief.listed_marks())
-        parts = found.body_parts()
-        same = (found.quotes, found.takeaways, found.events)
-        if same != (brief.quotes, brief.takeaways, brief.events):  # edited since it was read
-            return parts._replace(marked=brief.listed_marks())
-        return parts
+        return BodyParts(found.body_html, found.passages) if found else BodyParts("", ())
 
     def _parse(
         self,

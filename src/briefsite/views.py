@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -220,48 +221,46 @@ class Views:
             for s in brief.sources
         ]
 
-    def quote(self, quote: Quote, brief: Brief, marked: tuple[str, str] | None = None) -> QuoteView:
-        """A quote as listed, or with `marked`, its brief page's forms (`Marked`)."""
+    def quote(self, quote: Quote, brief: Brief, on_brief_page: bool = False) -> QuoteView:
         speaker = self.actor_link(quote.by) if quote.by else None
         card = self.card(brief)
-        html, cite_html = marked or (quote.html, quote.cite_html)
         return QuoteView(
-            markup(html),
+            markup(quote.html) if on_brief_page else without_cite_ids(quote.html),
             quote.text,
             f"{card.url}#{quote.anchor}",
             speaker,
-            markup(cite_html),
+            markup(quote.cite_html) if on_brief_page else without_cite_ids(quote.cite_html),
             card,
             self.source_links(brief, quote.sources),
         )
 
-    def takeaway(self, takeaway: Takeaway, brief: Brief, marked: str = "") -> TakeawayView:
-        """A takeaway as listed, or with `marked`, its brief page's form (`Marked`)."""
+    def takeaway(
+        self, takeaway: Takeaway, brief: Brief, on_brief_page: bool = False
+    ) -> TakeawayView:
         card = self.card(brief)
         return TakeawayView(
-            markup(marked or takeaway.html),
+            markup(takeaway.html) if on_brief_page else without_cite_ids(takeaway.html),
             takeaway.text,
             f"{card.url}#{takeaway.anchor}",
             card,
         )
 
-    def event(self, event: Event, brief: Brief, marked: str | None = None) -> EventView:
-        """An event as listed (kept: one appears on several actors' pages and timelines), or
-        with `marked`, as its brief's page shows it (`Marked`)."""
-        if marked is not None:
-            return self._event(event, brief, marked)
+    def event(self, event: Event, brief: Brief, on_brief_page: bool = False) -> EventView:
+        """An event as listed (kept: one appears on several actors' pages and timelines)."""
+        if on_brief_page:
+            return self._event(event, brief, True)
         view = self._events.get((id(event), id(brief)))
         if view is None:
-            view = self._events[id(event), id(brief)] = self._event(event, brief, event.cite_html)
+            view = self._events[id(event), id(brief)] = self._event(event, brief, False)
         return view
 
-    def _event(self, event: Event, brief: Brief, cite_html: str) -> EventView:
+    def _event(self, event: Event, brief: Brief, on_brief_page: bool) -> EventView:
         return EventView(
             event.date,
             event.title,
             tuple(dict.fromkeys(self.actor_link(ref) for ref in event.actors)),
             tuple(self.place_link(name) for name in event.places),
-            markup(cite_html),
+            markup(event.cite_html) if on_brief_page else without_cite_ids(event.cite_html),
             self.card(brief),
             self.source_links(brief, event.sources),
         )
@@ -400,7 +399,6 @@ class Views:
     def brief_page(self, brief: Brief) -> dict:
         older, newer = self.graph.neighbours[brief.slug]
         body_quotes = {q.anchor for q in brief.quotes if q.line == 0}
-        marked = brief.marked
         return {
             "brief": brief,
             "card": self.card(brief),
@@ -409,19 +407,12 @@ class Views:
             "places": [self.place_link(name) for name in brief.places],
             "topics": [self.topic_link(name) for name in brief.topics],
             "sources": self.sources(brief),
-            "events": [
-                self.event(e, brief, cite)
-                for e, cite in zip(brief.events, marked.event_cites, strict=True)
-            ],
+            "events": [self.event(e, brief, True) for e in brief.events],
             "quotes": [
-                self.quote(q, brief, (html, cite))
-                for q, html, cite in zip(brief.quotes, *marked[:2], strict=True)
-                if q.anchor not in body_quotes
+                self.quote(q, brief, True) for q in brief.quotes if q.anchor not in body_quotes
             ],
             "takeaways": [
-                self.takeaway(t, brief, html)
-                for t, html in zip(brief.takeaways, marked.takeaways, strict=True)
-                if t.anchor != "analysis"
+                self.takeaway(t, brief, True) for t in brief.takeaways if t.anchor != "analysis"
             ],
             "older": self.card(older) if older else None,
             "newer": self.card(newer) if newer else None,
@@ -552,6 +543,15 @@ ASPECTS = {
     "sources": "sources_digest",  # with its card
 }
 """What pages show of briefs besides their bodies, by the `Brief` digest that covers it."""
+
+_CITE_ATTRIBUTES = re.compile(
+    r' (?:id="cite-\d+-\d+"|role="doc-noteref"|aria-describedby="source-\d+")'
+)
+
+
+def without_cite_ids(html: str) -> Markup:
+    """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
+    return markup(_CITE_ATTRIBUTES.sub("", html))
 
 
 def _uses_key(uses: list[SourceUse]) -> list[tuple]:
