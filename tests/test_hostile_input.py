@@ -183,6 +183,31 @@ def test_symlinks_out_of_the_site_and_odd_files_are_refused(tmp_path: Path) -> N
     assert "SECRET-CONTENT" not in result.stderr
 
 
+def test_a_template_from_outside_is_never_read_even_while_workers_read_briefs(
+    tmp_path: Path,
+) -> None:
+    """Templates are compiled while workers read briefs; not when one is refused."""
+    site = make_site(tmp_path / "site")
+    for day in range(1, 101):  # enough briefs to be read over workers
+        brief = GOOD.replace("A good brief", f"Brief {day}")
+        (site / "content" / "briefs" / f"2025-01-01-brief-{day}.md").write_text(brief)
+    secret = tmp_path / "outside.html"
+    secret.write_text("{# SECRET-CONTENT #}{{ 'SECRET-CONTENT' }}")
+    (site / "templates").mkdir()
+    (site / "templates" / "home.html").symlink_to(secret)
+    result, _, _ = build(site, tmp_path / "out")
+    assert diagnostics(result) == [
+        "templates/home.html:1: error: symlink leads outside the site root; refused"
+    ]
+    cached = [p.read_bytes() for p in (site / ".briefsite-cache").rglob("*") if p.is_file()]
+    assert not any(b"SECRET-CONTENT" in data for data in cached)
+    (site / "templates" / "home.html").unlink()
+    (site / "templates" / "home.html").write_text(secret.read_text())  # inside: compiled
+    assert build(site, tmp_path / "out")[0].returncode == 0
+    cached = [p.read_bytes() for p in (site / ".briefsite-cache").rglob("*") if p.is_file()]
+    assert any(b"SECRET-CONTENT" in data for data in cached)
+
+
 def test_a_symlink_inside_the_site_is_followed(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     shared = site / "shared"

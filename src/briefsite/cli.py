@@ -224,12 +224,12 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    import tempfile  # here: only `check` needs it
+
     from briefsite.linkcheck import check_site
     from briefsite.parallel import default_jobs
 
     terminal = Terminal(sys.stderr)
-    import tempfile  # here: only `check` needs it
-
     with tempfile.TemporaryDirectory(prefix="briefsite-check-") as temporary:
         output = Path(temporary) / "site"
         options = replace(options_from(args, output=output), use_cache=False)

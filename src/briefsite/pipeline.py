@@ -207,10 +207,13 @@ class Builder:
             result = self._result(list(self.state.diagnostics), True, WriteReport(), start)
             result.pages = len(self.state.live or {})
             return result
-        prepare = partial(self._prepare_templates, env, render_key)
+        template_problems = check_templates(options.site, env)
+        # while workers read briefs, compile the templates (if none is refused: one from
+        # outside the site root is never read)
+        prepare = None if template_problems else partial(self._prepare_templates, env, render_key)
         site, parsed = self._load(config, registry, brief_files, diags, prepare)
         self._stage("read")
-        for path, line, message in check_templates(options.site, env):
+        for path, line, message in template_problems:
             diags.error(path, line, message)
         if diags.failed(options.strict):
             return self._failed(diags, start, parsed)
