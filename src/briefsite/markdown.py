@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from briefsite.blocks import use_triggered_blocks
 from briefsite.inline import use_triggered_inline
+from briefsite.passes import use_triggered_passes
 
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _ATTRIBUTION = re.compile(
@@ -311,6 +312,7 @@ class BriefMarkdown:
         for md in (self.md, self.fragment_md):
             use_triggered_inline(md)
             use_triggered_blocks(md)
+            use_triggered_passes(md)
 
     def render_body(
         self,

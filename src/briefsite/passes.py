@@ -1,0 +1,87 @@
+"""Python-Markdown's whole-document passes, skipped for a document they cannot change.
+
+Besides its block and inline passes (see `blocks` and `inline`), Python-Markdown runs
+every document through preprocessors and tree processors that look for one construct each
+and leave a document without it as it was: raw HTML (the document is fed to an HTML
+parser), fenced code, `{: attribute lists }`, backslash escapes, footnotes. Together they
+took a sixth of the time Markdown took on a brief that has none of them.
+`use_triggered_passes` first checks the document for the strings each known pass needs;
+a pass whose strings are all absent is skipped, as if it had run and changed nothing.
+Unknown passes (another extension's, or a subclass) always run.
+
+Output is identical: `tests/test_passes.py` compares it with the stock passes on generated
+Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import markdown
+from markdown import preprocessors, treeprocessors
+from markdown.extensions import attr_list, fenced_code, footnotes
+
+TRIGGERS: dict[type, tuple[str, ...]] = {
+    # an HTML parser reads the document: it changes text only at a `<` or an `&` (it
+    # writes `&#38` back as `&#38;`)
+    preprocessors.HtmlBlockPreprocessor: ("<", "&"),
+    fenced_code.FencedBlockPreprocessor: ("```", "~~~"),
+    attr_list.AttrListTreeprocessor: ("{",),
+    # turns back into characters the placeholders that backslash escapes leave
+    treeprocessors.UnescapeTreeprocessor: ("\\",),
+    # footnotes exist only where a `[^label]:` defines them
+    footnotes.FootnoteTreeprocessor: ("[^",),
+    footnotes.FootnotePostTreeprocessor: ("[^",),
+    footnotes.FootnotePostprocessor: ("[^",),
+}
+"""For each stock pass: strings at least one of which a document it changes contains."""
+
+
+def use_triggered_passes(md: markdown.Markdown) -> None:
+    """Make `md` skip, document by document, the known passes that cannot change it.
+
+    Call it after every extension has registered its passes.
+    """
+    document: list[str | None] = [None]  # the source of the conversion under way
+    for registry in (md.preprocessors, md.treeprocessors, md.postprocessors):
+        for processor in registry:
+            needs = TRIGGERS.get(type(processor))
+            if needs is not None:
+                # a tree processor returning None leaves the tree as it is
+                unchanged = None if registry is md.treeprocessors else _same
+                processor.run = _triggered(processor.run, needs, document, unchanged)
+    convert = md.convert
+
+    def convert_noting_source(source: str) -> str:
+        document[0] = source
+        try:
+            return convert(source)
+        finally:
+            document[0] = None
+
+    md.convert = convert_noting_source  # type: ignore[method-assign]
+
+
+def _same(data: Any) -> Any:
+    return data
+
+
+def _triggered(
+    run: Callable[[Any], Any],
+    needs: tuple[str, ...],
+    document: list[str | None],
+    unchanged: Callable[[Any], Any] | None,
+) -> Callable[[Any], Any]:
+    """`run`, called only if the document holds one of `needs` (or is not known)."""
+
+    def triggered_run(data: Any) -> Any:
+        source = document[0]
+        if source is None:  # not converted through `md.convert`
+            return run(data)
+        for need in needs:
+            if need in source:
+                return run(data)
+        return unchanged(data) if unchanged is not None else None
+
+    return triggered_run
