@@ -12,7 +12,7 @@ from markdown.blockprocessors import BlockProcessor
 
 from briefsite.blocks import use_triggered_blocks
 from briefsite.markdown import BriefMarkdown, _extensions
-from tests.test_inline import PIECES, SAMPLES, same
+from tests.test_inline import PIECES, SAMPLES, converter_pair, same
 
 BLOCK_PIECES = [
     *PIECES,
@@ -52,10 +52,7 @@ BLOCK_SAMPLES = [
 
 def pair() -> tuple[markdown.Markdown, markdown.Markdown]:
     """A stock converter and one with the triggered block parser, otherwise alike."""
-    stock = markdown.Markdown(extensions=_extensions(), output_format="html")
-    fast = markdown.Markdown(extensions=_extensions(), output_format="html")
-    use_triggered_blocks(fast)
-    return stock, fast
+    return converter_pair(use_triggered_blocks)
 
 
 @pytest.mark.parametrize("text", BLOCK_SAMPLES)

@@ -11,7 +11,7 @@ from markdown.treeprocessors import Treeprocessor
 from briefsite.markdown import BriefMarkdown, _extensions
 from briefsite.passes import TRIGGERS, use_triggered_passes
 from tests.test_blocks import BLOCK_PIECES, BLOCK_SAMPLES
-from tests.test_inline import same
+from tests.test_inline import converter_pair, same
 
 PASS_PIECES = [
     *BLOCK_PIECES,
@@ -54,14 +54,7 @@ PASS_SAMPLES = [
 
 def pair(*, fragment: bool = False) -> tuple[markdown.Markdown, markdown.Markdown]:
     """A stock converter and one with triggered passes, otherwise alike."""
-    stock = markdown.Markdown(extensions=_extensions(), output_format="html")
-    fast = markdown.Markdown(extensions=_extensions(), output_format="html")
-    if fragment:  # as briefsite renders front matter: no raw HTML
-        for md in (stock, fast):
-            md.preprocessors.deregister("html_block")
-            md.inlinePatterns.deregister("html")
-    use_triggered_passes(fast)
-    return stock, fast
+    return converter_pair(use_triggered_passes, fragment=fragment)
 
 
 @pytest.mark.parametrize("text", PASS_SAMPLES)
