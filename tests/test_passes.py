@@ -115,9 +115,11 @@ def test_unknown_passes_always_run() -> None:
 def test_briefs_use_the_triggered_passes() -> None:
     renderer = BriefMarkdown()
     for md in (renderer.md, renderer.fragment_md):
-        assert all(
+        wrapped = [
             "run" in vars(processor)
             for registry in (md.preprocessors, md.treeprocessors, md.postprocessors)
             for processor in registry
             if type(processor) in TRIGGERS
-        )
+        ]
+        # all seven, less the HTML block parser that front matter's converter has not
+        assert len(wrapped) >= 6 and all(wrapped)
