@@ -85,8 +85,18 @@ def trigger_table(registry: util.Registry, references: bool) -> list[tuple[objec
 class TriggeredInlineProcessor(InlineProcessor):
     """The stock inline tree processor, minus calls to patterns that cannot match."""
 
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self._tables: dict[tuple, list[tuple[object, Needs]]] = {}
+
     def run(self, tree: ET.Element, ancestors: list[str] | None = None) -> ET.Element:
-        self._table = trigger_table(self.md.inlinePatterns, bool(self.md.references))
+        # one table for each state of the patterns, and references or none
+        patterns, references = self.md.inlinePatterns, bool(self.md.references)
+        key = (references, *map(id, patterns))
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = trigger_table(patterns, references)
+        self._table = table
         return super().run(tree, ancestors)
 
     # The stock method, name-mangled so that the base class's calls reach this one.
