@@ -122,3 +122,15 @@ def test_unknown_patterns_are_always_tried() -> None:
         md.inlinePatterns.register(SimpleTagInlineProcessor(r"()zz(.+?)zz", "mark"), "zz", 5)
     same(stock, fast, "a zzmarkedzz word")
     assert "<mark>marked</mark>" in fast.reset().convert("a zzmarkedzz word")
+
+
+def test_patterns_registered_after_a_conversion_are_tried() -> None:
+    """The trigger table is kept between conversions, but not past a change of patterns."""
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    stock, fast = pair()
+    same(stock, fast, "a zzmarkedzz word")
+    for md in (stock, fast):
+        md.inlinePatterns.register(SimpleTagInlineProcessor(r"()zz(.+?)zz", "mark"), "zz", 5)
+    same(stock, fast, "a zzmarkedzz word")
+    assert "<mark>marked</mark>" in fast.reset().convert("a zzmarkedzz word")
