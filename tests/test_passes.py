@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import subprocess
+import sys
+
 import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.treeprocessors import Treeprocessor
 
-from briefsite.markdown import BriefMarkdown, _extensions
-from briefsite.passes import TRIGGERS, use_triggered_passes
+from briefsite.markdown import BriefMarkdown, CitationSink, _extensions
+from briefsite.passes import TRIGGERS, qualified_name, use_triggered_passes
 from tests.test_blocks import BLOCK_PIECES, BLOCK_SAMPLES
 from tests.test_inline import converter_pair, same
 
@@ -74,7 +78,9 @@ def test_every_known_pass_is_skipped_without_its_strings(
 ) -> None:
     """A document holding none of the trigger strings runs none of the known passes."""
     ran: list[str] = []
-    for kind in TRIGGERS:
+    for name in TRIGGERS:
+        module, _, class_name = name.rpartition(".")
+        kind = getattr(importlib.import_module(module), class_name)
 
         def recording(self, data, run=kind.run, name=kind.__name__):  # type: ignore[no-untyped-def]
             ran.append(name)
@@ -114,12 +120,48 @@ def test_unknown_passes_always_run() -> None:
 
 def test_briefs_use_the_triggered_passes() -> None:
     renderer = BriefMarkdown()
+    renderer.render_fragment("```\nfenced code joins at the first fence\n```", CitationSink("", {}))
     for md in (renderer.md, renderer.fragment_md):
         wrapped = [
             "run" in vars(processor)
             for registry in (md.preprocessors, md.treeprocessors, md.postprocessors)
             for processor in registry
-            if type(processor) in TRIGGERS
+            if qualified_name(type(processor)) in TRIGGERS
         ]
         # all seven, less the HTML block parser that front matter's converter has not
         assert len(wrapped) >= 6 and all(wrapped)
+
+
+def test_briefs_take_fenced_code_at_the_first_fence() -> None:
+    """Fenced code joins both converters at the first fence, in its stock place, its pass
+    triggered, and renders as a converter that had it from the start."""
+    renderer = BriefMarkdown()
+    assert "fenced_code_block" not in renderer.md.preprocessors
+    text = "Intro [1]\n\n```python\nx = [1] < 2\n```\n\nAfter."
+    stock, _ = converter_pair(use_triggered_passes)
+    sink = CitationSink("/b/", {1: "One"})
+    body = renderer.render_body(text, sink, [], lambda name: None)
+    assert '<pre><code class="language-python">x = [1] &lt; 2\n</code></pre>' in body.html
+    for md in (renderer.md, renderer.fragment_md):
+        names = list(md.preprocessors._data)
+        assert names == [name for name in stock.preprocessors._data if name in names]
+        assert "run" in vars(md.preprocessors["fenced_code_block"])
+    assert renderer.render_fragment("~~~\ncode\n~~~", sink).html == stock.reset().convert(
+        "~~~\ncode\n~~~"
+    )
+
+
+def test_fenced_code_is_not_imported_for_briefs_without_fences() -> None:
+    """Its module imports Pygments, a sixth of a small rebuild's start-up."""
+    script = (
+        "import sys\n"
+        "import briefsite.cli, briefsite.pipeline\n"
+        "from briefsite.markdown import BriefMarkdown, CitationSink\n"
+        "BriefMarkdown().render_body('Words *em* [1].', CitationSink('/b/', {1: 'x'}), [],"
+        " lambda n: None)\n"
+        "print(sorted(m for m in sys.modules if 'fenced' in m or m.startswith('pygments')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

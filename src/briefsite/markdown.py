@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
@@ -39,16 +38,22 @@ _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _NEEDS_MARKDOWN = re.compile(r"[\\`*_\[\]<>!#|~]|\n\s*\n|^\s*(?:[-+]|\d+\.)\s|https?://")
 
 
-def _extensions() -> list[Extension]:
+FENCES = ("```", "~~~")
+
+
+def _extensions(fenced_code: bool = True) -> list[Extension]:
     """Python-Markdown's own extensions that briefs use. Given by class, not by name: a name
     is looked up among the entry points of every installed package (40 ms at each start)."""
-    return [
-        FootnoteExtension(),
-        FencedCodeExtension(),
-        TableExtension(),
-        AttrListExtension(),
-        SaneListExtension(),
-    ]
+    extensions = [FootnoteExtension(), TableExtension(), AttrListExtension(), SaneListExtension()]
+    return [_fenced_code(), *extensions] if fenced_code else extensions
+
+
+def _fenced_code() -> Extension:
+    # imported when first needed: importing it imports Pygments (15 ms), which Python-Markdown
+    # uses only for syntax highlighting (CodeHilite), which briefsite does not turn on
+    from markdown.extensions.fenced_code import FencedCodeExtension
+
+    return FencedCodeExtension()
 
 
 def citation_numbers(marker: str) -> list[int]:
@@ -300,12 +305,14 @@ class BriefMarkdown:
     def __init__(self) -> None:
         self.job: _Job | None = None
         self.md = markdown.Markdown(
-            extensions=[*_extensions(), _BriefExtension(self)], output_format="html"
+            extensions=[*_extensions(fenced_code=False), _BriefExtension(self)],
+            output_format="html",
         )
         # front matter (quotes, takeaways) is Markdown but never raw HTML: markup typed into
         # a YAML field is shown as text; only a brief's body may carry the author's HTML
         self.fragment_md = markdown.Markdown(
-            extensions=[*_extensions(), _BriefExtension(self)], output_format="html"
+            extensions=[*_extensions(fenced_code=False), _BriefExtension(self)],
+            output_format="html",
         )
         self.fragment_md.preprocessors.deregister("html_block")
         self.fragment_md.inlinePatterns.deregister("html")
@@ -313,6 +320,15 @@ class BriefMarkdown:
             use_triggered_inline(md)
             use_triggered_blocks(md)
             use_triggered_passes(md)
+        self.fenced_code = False
+
+    def _use_fenced_code(self) -> None:
+        """Add fenced code to both converters (at the first document with a fence: most
+        processes never need it)."""
+        for md in (self.md, self.fragment_md):
+            md.registerExtensions([_fenced_code()], {})
+            use_triggered_passes(md)
+        self.fenced_code = True
 
     def render_body(
         self,
@@ -360,6 +376,8 @@ class BriefMarkdown:
         return Fragment(converted, html.unescape(plain))
 
     def _convert(self, text: str, job: _Job, md: markdown.Markdown | None = None) -> str:
+        if not self.fenced_code and (FENCES[0] in text or FENCES[1] in text):
+            self._use_fenced_code()
         self.job = job
         try:
             return (md or self.md).convert(text)

@@ -19,38 +19,50 @@ from collections.abc import Callable
 from typing import Any
 
 import markdown
-from markdown import preprocessors, treeprocessors
-from markdown.extensions import attr_list, fenced_code, footnotes
 
-TRIGGERS: dict[type, tuple[str, ...]] = {
+TRIGGERS: dict[str, tuple[str, ...]] = {
     # an HTML parser reads the document: it changes text only at a `<` or an `&` (it
     # writes `&#38` back as `&#38;`)
-    preprocessors.HtmlBlockPreprocessor: ("<", "&"),
-    fenced_code.FencedBlockPreprocessor: ("```", "~~~"),
-    attr_list.AttrListTreeprocessor: ("{",),
+    "markdown.preprocessors.HtmlBlockPreprocessor": ("<", "&"),
+    "markdown.extensions.fenced_code.FencedBlockPreprocessor": ("```", "~~~"),
+    "markdown.extensions.attr_list.AttrListTreeprocessor": ("{",),
     # turns back into characters the placeholders that backslash escapes leave
-    treeprocessors.UnescapeTreeprocessor: ("\\",),
+    "markdown.treeprocessors.UnescapeTreeprocessor": ("\\",),
     # footnotes exist only where a `[^label]:` defines them
-    footnotes.FootnoteTreeprocessor: ("[^",),
-    footnotes.FootnotePostTreeprocessor: ("[^",),
-    footnotes.FootnotePostprocessor: ("[^",),
+    "markdown.extensions.footnotes.FootnoteTreeprocessor": ("[^",),
+    "markdown.extensions.footnotes.FootnotePostTreeprocessor": ("[^",),
+    "markdown.extensions.footnotes.FootnotePostprocessor": ("[^",),
 }
-"""For each stock pass: strings at least one of which a document it changes contains."""
+"""For each stock pass, by its class's qualified name (knowing a pass imports nothing: fenced
+code's module imports Pygments): strings at least one of which a document it changes contains."""
 
 
 def use_triggered_passes(md: markdown.Markdown) -> None:
     """Make `md` skip, document by document, the known passes that cannot change it.
 
-    Call it after every extension has registered its passes.
+    Call it after every extension has registered its passes; called again (after more
+    extensions are registered), it changes only the passes they added.
     """
-    document: list[str | None] = [None]  # the source of the conversion under way
+    document: list[str | None] | None = getattr(md, "_briefsite_document", None)
+    if document is None:  # the source of the conversion under way, noted by `md.convert`
+        document = md._briefsite_document = [None]  # type: ignore[attr-defined]
+        _note_source(md, document)
     for registry in (md.preprocessors, md.treeprocessors, md.postprocessors):
         for processor in registry:
-            needs = TRIGGERS.get(type(processor))
-            if needs is not None:
+            needs = TRIGGERS.get(qualified_name(type(processor)))
+            if needs is not None and "run" not in vars(processor):  # not changed yet
                 # a tree processor returning None leaves the tree as it is
                 unchanged = None if registry is md.treeprocessors else _same
                 processor.run = _triggered(processor.run, needs, document, unchanged)
+
+
+def qualified_name(kind: type) -> str:
+    """`module.Class`, as `TRIGGERS` knows passes."""
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _note_source(md: markdown.Markdown, document: list[str | None]) -> None:
+    """Keep the source of the conversion under way in `document` while `md` converts it."""
     convert = md.convert
 
     def convert_noting_source(source: str) -> str:
