@@ -3,9 +3,16 @@ small, so that no worker is left running alone at the end of a stage."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 import pytest
 
@@ -39,16 +46,107 @@ def test_results_come_back_in_order_from_several_processes() -> None:
 
 
 def _pid(_: object) -> int:
+    time.sleep(0.001)  # long enough for every process to take some chunks
     return os.getpid()
 
 
 @pytest.mark.parametrize(("count", "jobs", "calls"), [(500, 2, 1), (500, 1, 0), (10, 2, 0)])
 def test_meanwhile_runs_here_once_while_workers_work(count: int, jobs: int, calls: int) -> None:
-    """The parent's own work is done while the workers do theirs, and only if there are
-    workers (in this process it would only come later)."""
+    """The parent's own work is done once the workers have started, and only if there are
+    workers (else it would only come later); then the parent takes chunks too."""
     ran: list[int] = []
     results = map_in_order(_pid, range(count), jobs, meanwhile=lambda: ran.append(os.getpid()))
     assert ran == []  # nothing starts before the results are asked for
     workers = set(results)
     assert ran == [os.getpid()] * calls
-    assert (os.getpid() not in workers) == bool(calls)
+    assert len(workers) == jobs if calls else workers == {os.getpid()}
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
+    """The pids of the workers forked during a test; their results' folders go in tmp_path."""
+    pids: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return pids
+
+
+def _all_gone(pids: list[int], folder: Path) -> bool:
+    """Whether every worker was reaped and no results folder is left."""
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    return bool(pids) and not any(folder.iterdir())
+
+
+def _fail_in_a_worker(parent: int, n: int) -> int:
+    if os.getpid() == parent:
+        time.sleep(0.002)  # so that a worker takes most chunks
+    elif n == 300:
+        raise KeyError(f"item {n}")
+    return n
+
+
+def test_a_workers_exception_is_raised_here_with_its_traceback(
+    forked: list[int], tmp_path: Path
+) -> None:
+    items = [0] * 300 + [300] * 200
+    with pytest.raises(KeyError, match="item 300") as caught:
+        list(map_in_order(functools.partial(_fail_in_a_worker, os.getpid()), items, jobs=2))
+    assert "_fail_in_a_worker" in str(caught.value.__cause__)
+    assert _all_gone(forked, tmp_path)
+
+
+def _die_in_a_worker(parent: int, n: int) -> int:
+    if os.getpid() == parent:
+        time.sleep(0.002)
+    elif n == 300:
+        os._exit(3)
+    return n
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait(forked: list[int], tmp_path: Path) -> None:
+    items = [0] * 300 + [300] * 200
+    with pytest.raises(RuntimeError, match="ended without finishing"):
+        list(map_in_order(functools.partial(_die_in_a_worker, os.getpid()), items, jobs=2))
+    assert _all_gone(forked, tmp_path)
+
+
+def test_stopping_early_stops_the_workers(forked: list[int], tmp_path: Path) -> None:
+    results = map_in_order(lambda n: n, range(5000), jobs=3)
+    assert next(results) == 0
+    results.close()
+    assert len(forked) == 2 and _all_gone(forked, tmp_path)
+
+
+def test_workers_of_a_killed_parent_leave_nothing(tmp_path: Path) -> None:
+    """A build killed outright (SIGKILL) leaves no results behind: its workers, finding
+    their parent gone, stop and remove them."""
+    script = f"""
+import os, signal, tempfile, time
+from briefsite.parallel import map_in_order
+tempfile.tempdir = {str(tmp_path)!r}
+parent = os.getpid()
+
+def slow(n):
+    time.sleep(0.005)
+    if os.getpid() == parent and n > 100:
+        os.kill(parent, signal.SIGKILL)
+    return n
+
+list(map_in_order(slow, range(600), jobs=3))
+"""
+    killed = subprocess.run([sys.executable, "-c", script], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while any(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(tmp_path.iterdir())

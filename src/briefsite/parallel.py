@@ -1,12 +1,21 @@
 """Spread work over processes.
 
-Workers are forked, so they inherit the task and its inputs from the parent for free; only
-chunk bounds go to them and only results come back.
+This process and `jobs - 1` forked workers take chunks of the work in turn, each as soon
+as it is free. Workers inherit the task and its inputs for free (they are forked); only
+their results come back, and this process's own results are not copied at all. With one
+process per core and none of them waiting on the others, no core is shared: a pool of
+`jobs` workers would leave this process (unpickling their results) competing with them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import shutil
+import signal
+import tempfile
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -16,8 +25,7 @@ R = TypeVar("R")
 MIN_PARALLEL_ITEMS = 64
 Progress = Callable[[str, int, int], None]
 """Told (label, done, total) as long work goes on (a terminal draws it as a bar)."""
-_task: Callable[[Any], Any] | None = None  # set in the parent just before forking
-_items: Sequence[Any] = ()
+_INDEX = 4  # bytes of a chunk's number in the pipes
 
 
 def default_jobs() -> int:
@@ -26,11 +34,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
-
-
-def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
-    assert _task is not None
-    return [_task(item) for item in _items[bounds[0] : bounds[1]]]
 
 
 def map_in_order(
@@ -42,35 +45,177 @@ def map_in_order(
     min_items: int = MIN_PARALLEL_ITEMS,
     meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[R]:
-    """`map(func, items)` over `jobs` forked processes, results in order.
+    """`map(func, items)` over this process and `jobs - 1` forked ones, results in order.
 
-    Items go to workers in chunks of about equal `weights` (default: one each), so a few
-    heavy items do not leave one worker busy long after the others are done; put heavy
-    items first. Fewer than `min_items` items, `jobs == 1` or platforms without fork run in
-    this process. `meanwhile`, if given, is called in this process once the workers have
-    their first chunks (only if there are workers): work that would otherwise wait.
+    Items are taken in chunks of about equal `weights` (default: one each), so a few heavy
+    items do not leave one process busy long after the others are done; put heavy items
+    first. Fewer than `min_items` items, `jobs == 1` or platforms without fork run in this
+    process alone. `meanwhile`, if given, is called in this process once the workers have
+    started (only if there are workers), before it takes chunks itself.
     """
-    global _task, _items
     if jobs <= 1 or len(items) < min_items or not hasattr(os, "fork"):  # Windows
         for item in items:
             yield func(item)
             if progress:
                 progress(1)
         return
-    import multiprocessing  # here: a rebuild of a few pages never shares out work
+    yield from _Shared(func, items, chunk_bounds(weights or [1] * len(items), jobs)).run(
+        jobs - 1, progress, meanwhile
+    )
 
-    _task, _items = func, items
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            chunks = pool.imap(_run_chunk, chunk_bounds(weights or [1] * len(items), jobs))
+
+class _Shared:
+    """Chunks of one `map_in_order` call, taken by whichever process is free.
+
+    The chunks' numbers wait in a pipe that every process reads four bytes at a time to
+    take the next one; a worker writes its results to a file and tells this process the
+    chunk's number through another pipe.
+    """
+
+    def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], bounds: list) -> None:
+        self.func, self.items, self.bounds = func, items, bounds
+        self.folder = ""
+        self.todo = self.done = -1  # the read ends of the two pipes
+        self.parent = -1
+
+    def take(self) -> int | None:
+        """The next chunk nobody has taken, if any is left."""
+        data = os.read(self.todo, _INDEX)
+        return int.from_bytes(data, "little") if data else None
+
+    def compute(self, chunk: int) -> list[Any]:
+        start, end = self.bounds[chunk]
+        return [self.func(item) for item in self.items[start:end]]
+
+    def run(
+        self,
+        workers: int,
+        progress: Callable[[int], None] | None,
+        meanwhile: Callable[[], object] | None,
+    ) -> Iterator[Any]:
+        self.todo, fill = os.pipe()
+        self.done, report = os.pipe()
+        unclosed = [fill, report]  # write ends: this process closes them once workers run
+        self.folder = tempfile.mkdtemp(prefix="briefsite-")
+        self.parent = os.getpid()
+        pids: list[int] = []
+        try:
+            for _ in range(workers):
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the worker (coverage is not collected)
+                    self._work(fill, report)
+                pids.append(pid)
+            os.close(unclosed.pop())  # `report`: the last worker to exit ends the pipe
+            chunks = b"".join(n.to_bytes(_INDEX, "little") for n in range(len(self.bounds)))
+            with os.fdopen(unclosed.pop(), "wb") as pipe:  # then workers find it empty
+                pipe.write(chunks)
             if meanwhile is not None:
                 meanwhile()
-            for results in chunks:
-                yield from results
-                if progress:
-                    progress(len(results))
-    finally:
-        _task, _items = None, ()
+            yield from self._gather(progress)
+        finally:
+            for pid in pids:  # all done by now, unless this process stopped early
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            for fd in (self.todo, self.done, *unclosed):
+                os.close(fd)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _work(self, fill: int, report: int) -> None:
+        """A worker's life: take chunks, write each one's results, report it; then exit.
+        If this process's parent is gone, nobody will read them: it leaves nothing behind."""
+        code = 1
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not ours
+            os.close(fill)
+            os.close(self.done)
+            while os.getppid() == self.parent and (chunk := self.take()) is not None:
+                try:
+                    outcome: tuple[bool, Any] = (True, self.compute(chunk))
+                except BaseException as exc:  # handed to the parent
+                    outcome = (False, _portable(exc))
+                path = os.path.join(self.folder, str(chunk))
+                with open(f"{path}.part", "wb") as handle:
+                    pickle.dump(outcome, handle, pickle.HIGHEST_PROTOCOL)
+                os.rename(f"{path}.part", path)
+                os.write(report, chunk.to_bytes(_INDEX, "little"))
+                if not outcome[0]:
+                    break
+            code = 0
+        finally:
+            if os.getppid() != self.parent:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            os._exit(code)
+
+    def _gather(self, progress: Callable[[int], None] | None) -> Iterator[Any]:
+        """Every chunk's results in order: this process's own, or a worker's once reported."""
+        mine: dict[int, list[Any]] = {}
+        reported: set[int] = set()
+        for chunk in range(len(self.bounds)):
+            while chunk not in mine and chunk not in reported:
+                taken = self.take()
+                if taken is not None:
+                    mine[taken] = self.compute(taken)
+                # with nothing left to take, wait for a worker
+                reported.update(self._reported(wait=taken is None))
+            results = mine.pop(chunk) if chunk in mine else self._load(chunk)
+            yield from results
+            if progress:
+                progress(len(results))
+
+    def _reported(self, wait: bool) -> list[int]:
+        """Chunks the workers finished (waiting for one if `wait`)."""
+        os.set_blocking(self.done, wait)
+        try:
+            data = os.read(self.done, _INDEX * 1024)
+        except BlockingIOError:
+            return []
+        if not data and wait:
+            raise RuntimeError("a worker process ended without finishing its work")
+        return [
+            int.from_bytes(data[at : at + _INDEX], "little") for at in range(0, len(data), _INDEX)
+        ]
+
+    def _load(self, chunk: int) -> list[Any]:
+        path = os.path.join(self.folder, str(chunk))
+        with open(path, "rb") as handle:
+            ok, value = pickle.load(handle)
+        os.unlink(path)
+        if not ok:
+            raise value
+        return value
+
+
+class RemoteTraceback(Exception):
+    """Where a worker's exception was raised (the `__cause__` of the one raised here)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _rebuilt(exc: BaseException, where: str) -> BaseException:
+    exc.__cause__ = RemoteTraceback(where)
+    return exc
+
+
+class _Portable:
+    """A worker's exception, with its traceback as text, made again in the parent."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+        self.where = "".join(traceback.format_exception(exc))
+
+    def __reduce__(self) -> tuple:
+        return _rebuilt, (self.exc, self.where)
+
+
+def _portable(exc: BaseException) -> object:
+    """`exc` as it can be pickled: itself with its traceback, or its text."""
+    try:
+        pickle.dumps(exc)
+    except Exception:  # any that does not pickle
+        exc = RuntimeError("".join(traceback.format_exception(exc)))
+    return _Portable(exc)
 
 
 def ticker(progress: Progress | None, label: str, total: int) -> Callable[[int], None] | None:
