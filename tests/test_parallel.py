@@ -42,7 +42,17 @@ def test_chunks_end_small() -> None:
 
 def test_results_come_back_in_order_from_several_processes() -> None:
     items = list(range(500))
+    open_files = os.listdir("/proc/self/fd")
     assert list(map_in_order(lambda n: n * n, items, jobs=2)) == [n * n for n in items]
+    assert os.listdir("/proc/self/fd") == open_files  # no pipe left open
+
+
+def test_without_a_folder_for_results_it_works_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_folder(**_: object) -> str:
+        raise PermissionError("read-only temporary folder")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_folder)
+    assert set(map_in_order(_pid, range(100), jobs=2)) == {os.getpid()}
 
 
 def _pid(_: object) -> int:

@@ -53,15 +53,17 @@ def map_in_order(
     process alone. `meanwhile`, if given, is called in this process once the workers have
     started (only if there are workers), before it takes chunks itself.
     """
-    if jobs <= 1 or len(items) < min_items or not hasattr(os, "fork"):  # Windows
-        for item in items:
-            yield func(item)
-            if progress:
-                progress(1)
+    shared = None
+    if jobs > 1 and len(items) >= min_items and hasattr(os, "fork"):  # not on Windows
+        with contextlib.suppress(OSError):  # no folder for results: work alone
+            shared = _Shared(func, items, chunk_bounds(weights or [1] * len(items), jobs))
+    if shared is not None:
+        yield from shared.run(jobs - 1, progress, meanwhile)
         return
-    yield from _Shared(func, items, chunk_bounds(weights or [1] * len(items), jobs)).run(
-        jobs - 1, progress, meanwhile
-    )
+    for item in items:
+        yield func(item)
+        if progress:
+            progress(1)
 
 
 class _Shared:
@@ -74,9 +76,9 @@ class _Shared:
 
     def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], bounds: list) -> None:
         self.func, self.items, self.bounds = func, items, bounds
-        self.folder = ""
+        self.folder = tempfile.mkdtemp(prefix="briefsite-")  # for the workers' results
         self.todo = self.done = -1  # the read ends of the two pipes
-        self.parent = -1
+        self.parent = os.getpid()
 
     def take(self) -> int | None:
         """The next chunk nobody has taken, if any is left."""
@@ -96,8 +98,6 @@ class _Shared:
         self.todo, fill = os.pipe()
         self.done, report = os.pipe()
         unclosed = [fill, report]  # write ends: this process closes them once workers run
-        self.folder = tempfile.mkdtemp(prefix="briefsite-")
-        self.parent = os.getpid()
         pids: list[int] = []
         try:
             for _ in range(workers):
