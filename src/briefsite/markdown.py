@@ -23,7 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from briefsite.blocks import use_triggered_blocks
 from briefsite.inline import use_triggered_inline
-from briefsite.passes import use_triggered_passes
+from briefsite.passes import FENCES, use_triggered_passes
 
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _ATTRIBUTION = re.compile(
@@ -36,9 +36,6 @@ _BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dd", "dt", "figcaption", *_HEAD
 _SPACED_CITATION = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _NEEDS_MARKDOWN = re.compile(r"[\\`*_\[\]<>!#|~]|\n\s*\n|^\s*(?:[-+]|\d+\.)\s|https?://")
-
-
-FENCES = ("```", "~~~")
 
 
 def _extensions(fenced_code: bool = True) -> list[Extension]:
@@ -376,7 +373,7 @@ class BriefMarkdown:
         return Fragment(converted, html.unescape(plain))
 
     def _convert(self, text: str, job: _Job, md: markdown.Markdown | None = None) -> str:
-        if not self.fenced_code and (FENCES[0] in text or FENCES[1] in text):
+        if not self.fenced_code and any(fence in text for fence in FENCES):
             self._use_fenced_code()
         self.job = job
         try:
@@ -442,7 +439,7 @@ def marker_lines(text: str, first_line: int) -> list[tuple[str, int]]:
             if stripped.startswith(fence):
                 fence = None
             continue
-        if stripped.startswith(("```", "~~~")):
+        if stripped.startswith(FENCES):
             fence = stripped[:3]
             continue
         if line.startswith(("    ", "\t")) and not stripped.startswith(("-", "*", ">")):

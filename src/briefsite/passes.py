@@ -20,11 +20,14 @@ from typing import Any
 
 import markdown
 
+FENCES = ("```", "~~~")
+"""What opens a fenced code block (Python-Markdown's fenced code needs one)."""
+
 TRIGGERS: dict[str, tuple[str, ...]] = {
     # an HTML parser reads the document: it changes text only at a `<` or an `&` (it
     # writes `&#38` back as `&#38;`)
     "markdown.preprocessors.HtmlBlockPreprocessor": ("<", "&"),
-    "markdown.extensions.fenced_code.FencedBlockPreprocessor": ("```", "~~~"),
+    "markdown.extensions.fenced_code.FencedBlockPreprocessor": FENCES,
     "markdown.extensions.attr_list.AttrListTreeprocessor": ("{",),
     # turns back into characters the placeholders that backslash escapes leave
     "markdown.treeprocessors.UnescapeTreeprocessor": ("\\",),
