@@ -219,9 +219,12 @@ def _portable(exc: BaseException) -> object:
 
 
 def ticker(progress: Progress | None, label: str, total: int) -> Callable[[int], None] | None:
-    """A `map_in_order` progress callback telling `progress` how many of `total` are done."""
+    """A `map_in_order` progress callback telling `progress` how many of `total` are done;
+    `progress` is told 0 at once, so that the stage's rate counts from its start, not from
+    its first results."""
     if progress is None:
         return None
+    progress(label, 0, total)
     done = 0
 
     def tick(count: int) -> None:
