@@ -160,3 +160,28 @@ list(map_in_order(slow, range(600), jobs=3))
     while any(tmp_path.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(tmp_path.iterdir())
+
+
+def test_workers_done_before_their_parent_is_killed_leave_nothing(tmp_path: Path) -> None:
+    """Workers that finished every chunk wait for their parent: killed while its own chunk
+    takes long, it leaves the workers' results, and they remove them."""
+    script = f"""
+import os, signal, tempfile, time
+from briefsite.parallel import map_in_order
+tempfile.tempdir = {str(tmp_path)!r}
+parent = os.getpid()
+
+def slow_here(n):
+    if os.getpid() == parent:
+        time.sleep(0.5)  # the workers take and finish every other chunk meanwhile
+        os.kill(parent, signal.SIGKILL)
+    return n
+
+list(map_in_order(slow_here, range(600), jobs=3))
+"""
+    killed = subprocess.run([sys.executable, "-c", script], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while any(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(tmp_path.iterdir())

@@ -97,15 +97,17 @@ class _Shared:
     ) -> Iterator[Any]:
         self.todo, fill = os.pipe()
         self.done, report = os.pipe()
-        unclosed = [fill, report]  # write ends: this process closes them once workers run
+        alive, ending = os.pipe()  # workers wait on `alive` until this process closes `ending`
+        unclosed = [ending, fill, report, alive]  # this process closes them as work goes on
         pids: list[int] = []
         try:
             for _ in range(workers):
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - the worker (coverage is not collected)
-                    self._work(fill, report)
+                    self._work(fill, report, alive, ending)
                 pids.append(pid)
-            os.close(unclosed.pop())  # `report`: the last worker to exit ends the pipe
+            os.close(unclosed.pop())  # `alive`
+            os.close(unclosed.pop())  # `report`: the last worker done with chunks ends the pipe
             chunks = b"".join(n.to_bytes(_INDEX, "little") for n in range(len(self.bounds)))
             with os.fdopen(unclosed.pop(), "wb") as pipe:  # then workers find it empty
                 pipe.write(chunks)
@@ -113,22 +115,27 @@ class _Shared:
                 meanwhile()
             yield from self._gather(progress)
         finally:
+            # a byte for each worker says this process ends as it should (it removes the
+            # results); then closing `ending` lets them go
+            with contextlib.suppress(OSError):
+                os.write(ending, b"." * len(pids))
+            for fd in (self.todo, self.done, *unclosed):
+                os.close(fd)
             for pid in pids:  # all done by now, unless this process stopped early
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
-            for fd in (self.todo, self.done, *unclosed):
-                os.close(fd)
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _work(self, fill: int, report: int) -> None:
-        """A worker's life: take chunks, write each one's results, report it; then exit.
-        If this process's parent is gone, nobody will read them: it leaves nothing behind."""
-        code = 1
+    def _work(self, fill: int, report: int, alive: int, ending: int) -> None:
+        """A worker's life: take chunks, write each one's results, report it; then wait for
+        this process's parent to end. If the parent died instead (killed outright), nobody
+        will read the results: the worker removes them."""
+        code, ended = 1, b"."
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not ours
-            os.close(fill)
-            os.close(self.done)
+            for fd in (fill, self.done, ending):
+                os.close(fd)
             while os.getppid() == self.parent and (chunk := self.take()) is not None:
                 try:
                     outcome: tuple[bool, Any] = (True, self.compute(chunk))
@@ -141,9 +148,11 @@ class _Shared:
                 os.write(report, chunk.to_bytes(_INDEX, "little"))
                 if not outcome[0]:
                     break
+            os.close(report)
+            ended = os.read(alive, 1)  # a byte if the parent ends as it should, none if it died
             code = 0
         finally:
-            if os.getppid() != self.parent:
+            if not ended or os.getppid() != self.parent:
                 shutil.rmtree(self.folder, ignore_errors=True)
             os._exit(code)
 
