@@ -71,7 +71,7 @@ class _Shared:
 
     The chunks' numbers wait in a pipe that every process reads four bytes at a time to
     take the next one; a worker writes its results to a file and tells this process the
-    chunk's number through another pipe.
+    chunk's number through another pipe; then it waits on a third for this process to end.
     """
 
     def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], bounds: list) -> None:
