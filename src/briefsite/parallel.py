@@ -77,7 +77,7 @@ class _Shared:
     def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], bounds: list) -> None:
         self.func, self.items, self.bounds = func, items, bounds
         self.folder = tempfile.mkdtemp(prefix="briefsite-")  # for the workers' results
-        self.todo = self.done = -1  # the read ends of the two pipes
+        self.todo = self.done = -1  # the read ends of the pipes this process reads
         self.parent = os.getpid()
 
     def take(self) -> int | None:
