@@ -137,22 +137,16 @@ def test_stopping_early_stops_the_workers(forked: list[int], tmp_path: Path) -> 
     assert len(forked) == 2 and _all_gone(forked, tmp_path)
 
 
-def test_workers_of_a_killed_parent_leave_nothing(tmp_path: Path) -> None:
-    """A build killed outright (SIGKILL) leaves no results behind: its workers, finding
-    their parent gone, stop and remove them."""
+def _killed_build_leaves_nothing(tmp_path: Path, task: str) -> None:
+    """Run `map_in_order` over 600 items and `task(n)` (its source, which kills its own
+    build) in a new process; its workers must leave nothing in `tmp_path`."""
     script = f"""
 import os, signal, tempfile, time
 from briefsite.parallel import map_in_order
 tempfile.tempdir = {str(tmp_path)!r}
 parent = os.getpid()
-
-def slow(n):
-    time.sleep(0.005)
-    if os.getpid() == parent and n > 100:
-        os.kill(parent, signal.SIGKILL)
-    return n
-
-list(map_in_order(slow, range(600), jobs=3))
+{task}
+list(map_in_order(task, range(600), jobs=3))
 """
     killed = subprocess.run([sys.executable, "-c", script], check=False)
     assert killed.returncode == -signal.SIGKILL
@@ -160,28 +154,33 @@ list(map_in_order(slow, range(600), jobs=3))
     while any(tmp_path.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(tmp_path.iterdir())
+
+
+def test_workers_of_a_killed_parent_leave_nothing(tmp_path: Path) -> None:
+    """A build killed outright (SIGKILL) leaves no results behind: its workers, finding
+    their parent gone, stop and remove them."""
+    _killed_build_leaves_nothing(
+        tmp_path,
+        """
+def task(n):
+    time.sleep(0.005)
+    if os.getpid() == parent and n > 100:
+        os.kill(parent, signal.SIGKILL)
+    return n
+""",
+    )
 
 
 def test_workers_done_before_their_parent_is_killed_leave_nothing(tmp_path: Path) -> None:
     """Workers that finished every chunk wait for their parent: killed while its own chunk
     takes long, it leaves the workers' results, and they remove them."""
-    script = f"""
-import os, signal, tempfile, time
-from briefsite.parallel import map_in_order
-tempfile.tempdir = {str(tmp_path)!r}
-parent = os.getpid()
-
-def slow_here(n):
+    _killed_build_leaves_nothing(
+        tmp_path,
+        """
+def task(n):
     if os.getpid() == parent:
         time.sleep(0.5)  # the workers take and finish every other chunk meanwhile
         os.kill(parent, signal.SIGKILL)
     return n
-
-list(map_in_order(slow_here, range(600), jobs=3))
-"""
-    killed = subprocess.run([sys.executable, "-c", script], check=False)
-    assert killed.returncode == -signal.SIGKILL
-    deadline = time.monotonic() + 20
-    while any(tmp_path.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(tmp_path.iterdir())
+""",
+    )
