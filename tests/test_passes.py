@@ -10,10 +10,11 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from briefsite.markdown import BriefMarkdown, CitationSink, _extensions
-from briefsite.passes import TRIGGERS, qualified_name, use_triggered_passes
+from briefsite.passes import TRIGGERS, RawHtmlRestorer, qualified_name, use_triggered_passes
 from tests.test_blocks import BLOCK_PIECES, BLOCK_SAMPLES
 from tests.test_inline import converter_pair, same
 
@@ -167,3 +168,23 @@ def test_fenced_code_is_not_imported_for_briefs_without_fences() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_stashed_html_is_restored_as_stock_even_when_nested() -> None:
+    """Pieces holding placeholders, pieces alone in a paragraph (block-level or not) and
+    placeholders of pieces never stashed come back as Python-Markdown's own pass has them."""
+    restored = []
+    for kind in (RawHtmlPostprocessor, RawHtmlRestorer):
+        md = markdown.Markdown()
+        inner = md.htmlStash.store("<b>inner</b>")
+        outer = md.htmlStash.store(f"<span>{inner} &amp; more</span>")
+        block = md.htmlStash.store("<div>block</div>")
+        comment = md.htmlStash.store("<!-- note -->")
+        text = (
+            f"<p>{outer}</p>\n<p>{block}</p>\n<p>{comment}</p>\n"
+            f"<p>a {outer} b {inner}</p>\n<p>\x02wzxhzdk:99\x03</p>"
+        )
+        restored.append(kind(md).run(text))
+    assert restored[0] == restored[1]
+    assert "<p><span><b>inner</b> &amp; more</span></p>" in restored[1]
+    assert "\n<div>block</div>\n" in restored[1]
