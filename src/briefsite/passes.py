@@ -75,23 +75,21 @@ class RawHtmlRestorer(RawHtmlPostprocessor):
     """
 
     def run(self, text: str) -> str:
+        return _STASHED.sub(self._restore, text) if self.md.htmlStash.html_counter else text
+
+    def _restore(self, match: re.Match[str]) -> str:
+        # a method, not a closure calling itself: that would be a reference cycle holding
+        # the document's stash, and builds collect no cycles while they run
         stash = self.md.htmlStash
-        count, pieces = stash.html_counter, stash.rawHtmlBlocks
-        if not count:
-            return text
-
-        def restore(match: re.Match[str]) -> str:
-            key = match.group(1)
-            wrapped = bool(key)
-            index = int(key if wrapped else match.group(2))
-            if index >= count:
-                return match.group(0)
-            html = self.stash_to_string(pieces[index])
-            if wrapped and not self.isblocklevel(html):
-                html = f"<p>{html}</p>"
-            return _STASHED.sub(restore, html) if STX in html else html
-
-        return _STASHED.sub(restore, text)
+        key = match.group(1)
+        wrapped = bool(key)
+        index = int(key if wrapped else match.group(2))
+        if index >= stash.html_counter:
+            return match.group(0)
+        html = self.stash_to_string(stash.rawHtmlBlocks[index])
+        if wrapped and not self.isblocklevel(html):
+            html = f"<p>{html}</p>"
+        return _STASHED.sub(self._restore, html) if STX in html else html
 
 
 _PLACEHOLDER = HTML_PLACEHOLDER % r"([0-9]+)"
