@@ -19,6 +19,7 @@ from briefsite import __version__
 from briefsite.config import SiteConfig
 from briefsite.fast_escape import FastEscapeTemplate
 from briefsite.fast_getattr import FastGetattrCodeGenerator
+from briefsite.fragments import FragmentCache
 from briefsite.graph import BY_PATH, ActorNode, Graph
 from briefsite.metadata import Metadata, json_script
 from briefsite.model import Brief
@@ -255,6 +256,7 @@ class SiteRenderer:
             "asset": self.asset,
             "generator": f"briefsite {__version__}",
             "search_url": urls.section("search") if search else None,
+            "cached": FragmentCache(),
         }
 
     def asset(self, name: str) -> str:
