@@ -9,12 +9,23 @@ import re
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
+from typing import NamedTuple
 
 from markupsafe import Markup
 
 from briefsite.fast_escape import markup
 from briefsite.graph import ActorNode, Graph, PublisherNode, SourceUse, TermNode
-from briefsite.model import Actor, ActorRef, Brief, Event, FastRepr, Quote, SourceEntry, Takeaway
+from briefsite.model import (
+    Actor,
+    ActorRef,
+    Brief,
+    Event,
+    FastRepr,
+    Quote,
+    SourceEntry,
+    Takeaway,
+    record_repr,
+)
 from briefsite.slugs import slugify
 from briefsite.urls import Urls
 
@@ -22,9 +33,11 @@ TIMELINE_FILTERS = 12
 CHART_MONTHS = 12
 
 
-@dataclass(frozen=True, repr=False)
-class Link(FastRepr):
-    """Something with a name and a page."""
+class Link(NamedTuple):
+    """Something with a name and a page (a named tuple: pages make them by the hundred
+    thousand, three times faster than frozen dataclass instances)."""
+
+    __repr__ = record_repr
 
     name: str
     url: str
