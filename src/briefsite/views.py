@@ -33,9 +33,12 @@ TIMELINE_FILTERS = 12
 CHART_MONTHS = 12
 
 
+# The views pages make by the thousand are named tuples: made two to three times faster
+# than frozen dataclass instances, as immutable, with the same repr (fingerprints use it).
+
+
 class Link(NamedTuple):
-    """Something with a name and a page (a named tuple: pages make them by the hundred
-    thousand, three times faster than frozen dataclass instances)."""
+    """Something with a name and a page."""
 
     __repr__ = record_repr
 
@@ -45,9 +48,10 @@ class Link(NamedTuple):
     count: int = 0
 
 
-@dataclass(frozen=True, repr=False)
-class BriefCard(FastRepr):
+class BriefCard(NamedTuple):
     """A brief as lists show it."""
+
+    __repr__ = record_repr
 
     title: str
     url: str
@@ -56,9 +60,10 @@ class BriefCard(FastRepr):
     topics: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True, repr=False)
-class SourceView(FastRepr):
+class SourceView(NamedTuple):
     """One entry of a brief's source list, with back-links to each citation."""
+
+    __repr__ = record_repr
 
     number: int
     anchor: str
@@ -71,8 +76,9 @@ class SourceView(FastRepr):
     passages: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True, repr=False)
-class QuoteView(FastRepr):
+class QuoteView(NamedTuple):
+    __repr__ = record_repr
+
     html: Markup
     text: str
     url: str
@@ -82,16 +88,18 @@ class QuoteView(FastRepr):
     sources: tuple[Link, ...]
 
 
-@dataclass(frozen=True, repr=False)
-class TakeawayView(FastRepr):
+class TakeawayView(NamedTuple):
+    __repr__ = record_repr
+
     html: Markup
     text: str
     url: str
     brief: BriefCard
 
 
-@dataclass(frozen=True, repr=False)
-class EventView(FastRepr):
+class EventView(NamedTuple):
+    __repr__ = record_repr
+
     date: dt.datetime
     title: str
     actors: tuple[Link, ...]
