@@ -53,5 +53,5 @@ def test_templates_call_imported_macros_through_it() -> None:
     shared, other = Item("<a>"), Item("b")
     page = env.get_template("page.html")
     assert page.render(items=[shared, other], cached=cached) == "<li>&lt;a&gt;</li><li>b</li>"
-    shared.name = "changed"  # frozen in briefsite's views; here it shows what is reused
+    shared.name = "changed"  # immutable in briefsite's views; here it shows what is reused
     assert page.render(items=[shared], cached=cached) == "<li>&lt;a&gt;</li>"

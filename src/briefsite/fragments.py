@@ -5,7 +5,7 @@ Timelines and actor pages list the same events, lists of briefs the same cards: 
 `{{ cached(event_item, e) }}` instead of `{{ event_item(e) }}` gets the first rendering
 back for the same macro and the same arguments (Hugo has `partialCached` for this).
 
-Arguments are matched by identity: the view objects pages get are frozen and shared, so an
+Arguments are matched by identity: the view objects pages get are immutable and shared, so an
 event is the same object on every page of a build. Use it only for a macro whose output
 depends on its arguments alone, as an imported macro's does (one defined in a page's own
 template may read the page's variables).
