@@ -107,6 +107,51 @@ def test_incremental_index_is_byte_identical_and_skipped_when_no_page_changed(
     assert tree(out) == tree(cold)
 
 
+@needs_pagefind
+@pytest.mark.parametrize("prune_works", [True, False])
+def test_a_new_index_starts_from_the_last_ones_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prune_works: bool
+) -> None:
+    """Pagefind does not write again a content-named file that is there: a new index starts
+    from links to the last one's files (Pagefind adds the edited page's new fragment), and
+    the old ones it does not use go. If what it uses cannot be worked out, the index is made
+    afresh. Either way, the bytes of a cold build."""
+    linked: list[int] = []  # after each run of Pagefind: its bundle's fragments not written
+    run_pagefind = search._run_pagefind
+
+    def counting(binary: Path, pages: Path, bundle: Path, language: str) -> None:
+        run_pagefind(binary, pages, bundle, language)
+        linked.append(sum(p.stat().st_nlink > 1 for p in (bundle / "fragment").iterdir()))
+
+    monkeypatch.setattr(search, "_run_pagefind", counting)
+    if not prune_works:
+        monkeypatch.setattr(search, "_prune", lambda bundle: False)
+    site = copy_site(FULL_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    builder = Builder(BuildOptions(site, out, use_cache=False))
+    assert builder.build().ok and linked == [0]
+    fragments = len(list((out / "pagefind" / "fragment").iterdir()))
+    brief = site / "content" / "briefs" / "2025-03-14-volunteer-network.md"
+    brief.write_text(brief.read_text() + "\nZanzibarquokka sightings.\n", encoding="utf-8")
+    assert builder.build().ok
+    assert linked[1:] == ([fragments] if prune_works else [fragments, 0])
+    assert len(list((out / "pagefind" / "fragment").iterdir())) == fragments
+    assert tree(out) == tree(build_ok(site, tmp_path / "cold"))
+
+
+def test_an_index_of_another_pagefind_version_is_no_seed(tmp_path: Path) -> None:
+    last = tmp_path / "out" / "pagefind"
+    (last / "fragment").mkdir(parents=True)
+    (last / "fragment" / "en_1234567.pf_fragment").write_bytes(b"old")
+    (last / "pagefind-entry.json").write_text('{"version": "1.0.0", "languages": {}}')
+    files = ["pagefind/fragment/en_1234567.pf_fragment"]
+    bundle = tmp_path / "spare" / "pagefind"
+    assert not search._seed(bundle, tmp_path / "out", files, "pagefind 1.5.2")
+    assert not bundle.exists()
+    assert search._seed(bundle, tmp_path / "out", files, "pagefind 1.0.0")
+    assert (bundle / "fragment" / "en_1234567.pf_fragment").read_bytes() == b"old"
+
+
 # --- the browser test --------------------------------------------------------------------
 
 

@@ -155,8 +155,10 @@ class OutputTree:
         bytes, link that instead, so the file keeps its mtime."""
         self.placed(rel, digest)
         if (self.live or {}).get(rel) == digest:
+            spare, live = self.spare_path / rel, self.output / rel
             with contextlib.suppress(OSError):  # if so, the spare's own copy has the same bytes
-                _put(self.spare_path / rel, OutputFile(digest), self.output / rel)
+                if not os.path.samefile(spare, live):  # (a link to it already: nothing to do)
+                    _put(spare, OutputFile(digest), live)
 
     def abandon(self, paths: Iterable[str]) -> None:
         """After a failed build, whose workers may have written any of `paths` to the spare.

@@ -551,7 +551,9 @@ class Builder:
         def index(shard: int) -> dict[str, str]:
             scratch = staging_dir(self.options.output_dir, f"pagefind-{shard}")
             pages = None if whole else (shards[shard], scratch)
-            return build_index(self.pagefind, tree.spare_path, language, shard, pages)
+            last = state.search.get(shard, ("", {}))[1]  # the live output's, if it holds them
+            seed = (tree.output, [rel for rel, digest in last.items() if live.get(rel) == digest])
+            return build_index(self.pagefind, tree.spare_path, language, shard, pages, seed)
 
         tick = ticker(self.progress, "indexing for search", len(stale))
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:  # each runs Pagefind

@@ -9,14 +9,23 @@ Pagefind cannot update an index, only make a new one (about 2 ms and 200 KB per 
 a site with more than `SHARD_PAGES` indexed pages gets one index per shard of them (pages
 assigned by a digest of their path), searched together in the browser through Pagefind's
 `mergeIndex`: an edit makes its shard's index again, not the whole site's.
+
+Most of a bundle's files are named by a digest of their content (a fragment for each page,
+chunks of the word index), and Pagefind does not write such a file if it exists: writing
+them, each compressed at gzip's highest level, takes about a third of its time. So a new
+index starts from links to the last one's files (`seed`); those it does not use go after.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import hashlib
+import json
 import os
 import shutil
 import subprocess
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +36,8 @@ SHARD_PAGES = 1000
 """Sites with more indexed pages than this get one index per about this many pages."""
 MISSING_NOTE = "search is off: Pagefind is not installed (pip install 'pagefind[extended]')"
 TIMEOUT_SECONDS = 300
+HASHED = ("fragment", "index", "filter")
+"""A bundle's folders of files named by a digest of their content."""
 
 
 class SearchError(Exception):
@@ -90,34 +101,83 @@ def build_index(
     language: str,
     shard: int = 0,
     pages: tuple[list[str], Path] | None = None,
+    seed: tuple[Path, list[str]] | None = None,
 ) -> dict[str, str]:
     """Index the HTML pages under `site` with Pagefind, writing its bundle to
     `site/<bundle_dir(shard)>/`; with `pages` (paths relative to `site`, and a scratch
-    directory that does not exist yet), only those.
+    directory that does not exist yet), only those. With `seed` (the last output, and the
+    files of its bundle for this shard), the bundle starts from that one's files.
 
     Returns the bundle's files (paths relative to `site`) with their digests. Pages without
     `data-pagefind-body` are not indexed (Pagefind's rule once any page has it).
     `language` is forced so that one index serves the whole site.
     """
     bundle = site / bundle_dir(shard)
-    if pages is None:
-        _run_pagefind(binary, site, bundle, language)
-    else:  # Pagefind reads a folder: one of links to just these pages
-        paths, scratch = pages
-        try:
-            for rel in paths:
-                (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(site / rel, scratch / rel)
-            _run_pagefind(binary, scratch, bundle, language)
-        except OSError as exc:
-            raise SearchError(f"cannot gather the pages to index: {exc}") from exc
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+    seeded = seed is not None and _seed(bundle, *seed, pagefind_version(binary))
+    _index(binary, site, bundle, language, pages)
+    if seeded and not _prune(bundle):  # what the new index uses is not known: start afresh
+        shutil.rmtree(bundle, ignore_errors=True)
+        _index(binary, site, bundle, language, pages)
     return {
         path.relative_to(site).as_posix(): digest_bytes(path.read_bytes())
         for path in sorted(bundle.rglob("*"))
         if path.is_file()
     }
+
+
+def _index(
+    binary: Path, site: Path, bundle: Path, language: str, pages: tuple[list[str], Path] | None
+) -> None:
+    """Run Pagefind over `site`, or (`pages`) over a scratch folder of links to some pages."""
+    if pages is None:
+        _run_pagefind(binary, site, bundle, language)
+        return
+    paths, scratch = pages
+    try:
+        for rel in paths:
+            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(site / rel, scratch / rel)
+        _run_pagefind(binary, scratch, bundle, language)
+    except OSError as exc:
+        raise SearchError(f"cannot gather the pages to index: {exc}") from exc
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _seed(bundle: Path, output: Path, files: list[str], version: str) -> bool:
+    """Link into `bundle` the content-named ones of `files` (output-relative), the last
+    bundle's in `output`, if this version of Pagefind made it; whether any were linked."""
+    try:
+        entry = json.loads((output / bundle.name / "pagefind-entry.json").read_bytes())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(entry, dict) or not version or version.split()[-1] != entry.get("version"):
+        return False
+    seeded = False
+    with contextlib.suppress(OSError):  # a bundle seeded in part is fine
+        for rel in files:
+            folder, _, name = rel.removeprefix(f"{bundle.name}/").rpartition("/")
+            if folder in HASHED:
+                (bundle / folder).mkdir(parents=True, exist_ok=True)
+                os.link(output / rel, bundle / folder / name)
+                seeded = True
+    return seeded
+
+
+def _prune(bundle: Path) -> bool:
+    """Remove the content-named files of `bundle` that its index does not use (the seed's
+    old ones); whether that could be worked out."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
+        metas = {f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()}
+        used = b"\0".join(gzip.decompress((bundle / name).read_bytes()) for name in metas)
+        for folder in HASHED:
+            for file in (bundle / folder).iterdir() if (bundle / folder).is_dir() else ():
+                if file.stem.encode() not in used:  # the meta names every file the index uses
+                    file.unlink()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zlib.error):
+        return False
+    return True
 
 
 def _run_pagefind(binary: Path, pages: Path, bundle: Path, language: str) -> None:
