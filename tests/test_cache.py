@@ -92,6 +92,40 @@ def test_lost_or_damaged_bodies_are_read_again_from_the_briefs(cached_site, tmp_
         assert (out / page.relative_to(tmp_path / "cold")).read_bytes() == page.read_bytes()
 
 
+def inodes(tree: Path) -> dict[Path, int]:
+    return {p.relative_to(tree): p.stat().st_ino for p in tree.rglob("*") if p.is_file()}
+
+
+def test_the_build_that_makes_the_output_leaves_the_next_one_a_spare(
+    cached_site, monkeypatch
+) -> None:
+    """It links each file it writes into a mirror that becomes the spare, so the next build
+    writes only the files that changed rather than first linking every file into a spare."""
+    site, out = cached_site
+    assert inodes(output_module.spare_dir(out)) == inodes(out)  # the same files, linked
+    assert not list(out.parent.glob(f".{out.name}.briefsite-staging-*"))
+    put: list[Path] = []
+    real_put = output_module._put
+
+    def counting_put(target: Path, spec, live_copy) -> None:  # type: ignore[no-untyped-def]
+        put.append(target)
+        real_put(target, spec, live_copy)
+
+    monkeypatch.setattr(output_module, "_put", counting_put)
+    brief = site / "content/briefs/2025-03-05-port-inspections.md"
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
+    result = build(site, out)
+    assert result.ok and result.report is not None
+    assert 0 < len(put) == len(result.report.changed) < len(inodes(out)) // 4
+
+
+def test_without_the_cache_no_spare_is_made_ahead(tmp_path: Path) -> None:
+    site, out = copy_site(FULL_SITE, tmp_path / "site"), tmp_path / "out"
+    options = BuildOptions(site=site, output=out, jobs=1, search=False, use_cache=False)
+    assert Builder(options).build().ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
 class Killed(BaseException):
     """Stands for the process dying: nothing after it runs, no handler sees it."""
 

@@ -646,7 +646,7 @@ class Builder:
         # if this build dies while writing, the next one trusts nothing of the output
         if self.options.use_cache and not mark_writing(self.state_file):
             self._save()
-        return OutputTree(output, live, spare)
+        return OutputTree(output, live, spare, mirror=self.options.use_cache)
 
     def _close_tree(self, tree: OutputTree) -> None:
         """Remember what the output and its spare hold now."""
