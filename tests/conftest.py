@@ -41,8 +41,16 @@ def run_build(
     build cache, which would be written into it and pile up there, run after run; a test's
     own copy of a site is built as an author's is, cache and all.
     """
-    cache = not site.resolve().is_relative_to(REPO_ROOT)
-    return build(BuildOptions(site, output, drafts, strict, base_url, use_cache=cache))
+    return build(
+        BuildOptions(
+            site=site,
+            output=output,
+            drafts=drafts,
+            strict=strict,
+            base_url=base_url,
+            use_cache=not site.resolve().is_relative_to(REPO_ROOT),
+        )
+    )
 
 
 def formatted(result: BuildResult) -> list[str]:
