@@ -183,7 +183,7 @@ class OutputTree:
         mirror is checked against the output when it becomes the spare)."""
         if self.mirror is not None:
             with contextlib.suppress(OSError):
-                _link(self.spare_path / rel, self.mirror / rel)
+                link_file(self.spare_path / rel, self.mirror / rel)
 
     def abandon(self, paths: Iterable[str]) -> None:
         """After a failed build, whose workers may have written any of `paths` to the spare.
@@ -309,7 +309,7 @@ def _create(target: Path, data: bytes) -> bool:
     return True
 
 
-def _link(source: Path, target: Path) -> None:
+def link_file(source: Path, target: Path) -> None:
     """Hard-link `source` as `target` (replacing a file there), making its folder if need be."""
     try:
         os.link(source, target)

@@ -22,14 +22,13 @@ import contextlib
 import gzip
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import zlib
 from functools import cache
 from pathlib import Path
 
-from briefsite.output import digest_bytes
+from briefsite.output import digest_bytes, link_file
 
 BUNDLE_DIR = "pagefind"
 SHARD_PAGES = 1000
@@ -135,8 +134,7 @@ def _index(
     paths, scratch = pages
     try:
         for rel in paths:
-            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / rel, scratch / rel)
+            link_file(site / rel, scratch / rel)
         _run_pagefind(binary, scratch, bundle, language)
     except OSError as exc:
         raise SearchError(f"cannot gather the pages to index: {exc}") from exc
@@ -158,8 +156,7 @@ def _seed(bundle: Path, output: Path, files: list[str], version: str) -> bool:
         for rel in files:
             folder, _, name = rel.removeprefix(f"{bundle.name}/").rpartition("/")
             if folder in HASHED:
-                (bundle / folder).mkdir(parents=True, exist_ok=True)
-                os.link(output / rel, bundle / folder / name)
+                link_file(output / rel, bundle / folder / name)
                 seeded = True
     return seeded
 
