@@ -13,8 +13,9 @@ from briefsite.pipeline import Builder, BuildOptions
 from briefsite.render import make_environment
 
 
-def build(site: Path, out: Path):
-    return Builder(BuildOptions(site=site, output=out, jobs=1, search=False)).build()
+def build(site: Path, out: Path, spare_ahead: bool = False):
+    options = BuildOptions(site=site, output=out, jobs=1, search=False, spare_ahead=spare_ahead)
+    return Builder(options).build()
 
 
 @pytest.fixture
@@ -96,12 +97,13 @@ def inodes(tree: Path) -> dict[Path, int]:
     return {p.relative_to(tree): p.stat().st_ino for p in tree.rglob("*") if p.is_file()}
 
 
-def test_the_build_that_makes_the_output_leaves_the_next_one_a_spare(
-    cached_site, monkeypatch
+def test_a_preview_making_the_output_leaves_the_next_build_a_spare(
+    tmp_path: Path, monkeypatch
 ) -> None:
     """It links each file it writes into a mirror that becomes the spare, so the next build
     writes only the files that changed rather than first linking every file into a spare."""
-    site, out = cached_site
+    site, out = copy_site(FULL_SITE, tmp_path / "site"), tmp_path / "out"
+    assert build(site, out, spare_ahead=True).ok
     assert inodes(output_module.spare_dir(out)) == inodes(out)  # the same files, linked
     assert not list(out.parent.glob(f".{out.name}.briefsite-staging-*"))
     put: list[Path] = []
@@ -119,9 +121,14 @@ def test_the_build_that_makes_the_output_leaves_the_next_one_a_spare(
     assert 0 < len(put) == len(result.report.changed) < len(inodes(out)) // 4
 
 
-def test_without_the_cache_no_spare_is_made_ahead(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("use_cache", "spare_ahead"), [(True, False), (False, True)])
+def test_no_spare_is_made_ahead_by_a_one_shot_build_or_without_the_cache(
+    tmp_path: Path, use_cache: bool, spare_ahead: bool
+) -> None:
     site, out = copy_site(FULL_SITE, tmp_path / "site"), tmp_path / "out"
-    options = BuildOptions(site=site, output=out, jobs=1, search=False, use_cache=False)
+    options = BuildOptions(
+        site=site, output=out, jobs=1, search=False, use_cache=use_cache, spare_ahead=spare_ahead
+    )
     assert Builder(options).build().ok
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 

@@ -134,7 +134,7 @@ def failing_put(after: int):  # type: ignore[no-untyped-def]
     return put
 
 
-@pytest.mark.parametrize("after", [0, 1, 3])
+@pytest.mark.parametrize("after", [0, 1, 25])
 def test_disk_full_while_writing_keeps_the_previous_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
 ) -> None:

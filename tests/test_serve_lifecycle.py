@@ -17,6 +17,10 @@ import pytest
 from conftest import REPO_ROOT
 from servehelp import ServeProcess
 
+from briefsite.cache import CACHE_DIR
+from briefsite.output import spare_dir
+from briefsite.serve import SERVE_OUTPUT
+
 SAMPLE_BRIEF = "content/briefs/2025-05-11-zelensky-istanbul.md"
 MEMORY_EDITS = 200
 MEMORY_WARMUP = 20
@@ -64,6 +68,8 @@ def listen(url: str, events: list[str]) -> threading.Thread:
 def test_ctrl_c_after_rebuilds_stops_within_a_second_without_a_traceback(sample: Path) -> None:
     server = ServeProcess(sample)
     events: list[str] = []
+    # the first build made the preview's output and, as a preview's does, the next one's spare
+    assert spare_dir(sample / CACHE_DIR / SERVE_OUTPUT).is_dir()
     try:
         stream = listen(server.url, events)
         brief = sample / SAMPLE_BRIEF
@@ -84,6 +90,8 @@ def test_ctrl_c_after_rebuilds_stops_within_a_second_without_a_traceback(sample:
 def test_memory_stays_flat_over_hundreds_of_rebuilds(sample: Path) -> None:
     server = ServeProcess(sample)
     events: list[str] = []
+    # the first build made the preview's output and, as a preview's does, the next one's spare
+    assert spare_dir(sample / CACHE_DIR / SERVE_OUTPUT).is_dir()
     try:
         listen(server.url, events)
         brief = sample / SAMPLE_BRIEF

@@ -125,9 +125,10 @@ class OutputTree:
         """Get the spare ready to receive files (raises `OutputError`).
 
         A build that makes the output anew (it did not exist) becomes the live output in a
-        rename that leaves no spare, and the next build would first link every file into
-        a new one (half a second at 10,000 briefs on a disk). With `mirror`, it links each
-        file it places into a mirror as it goes, which becomes that next build's spare.
+        rename that leaves no spare, and the next build first links every file into a new
+        one (half a second at 10,000 briefs on a disk). With `mirror`, it links each file it
+        places into a mirror as it goes, which becomes that next build's spare: that costs
+        the build nearly as much, so only a preview, where a rebuild soon follows, asks.
         """
         try:
             clean_leftovers(self.output)

@@ -91,6 +91,10 @@ class BuildOptions:
     use_cache: bool = True
     search: bool = True
     fingerprint: bool = True  # content-hashed theme CSS/JS names (off in the preview)
+    spare_ahead: bool = False
+    """Whether a build that makes the output anew also makes the next build's spare (see
+    `OutputTree.open`): worth it where another build soon follows (the preview server);
+    a one-shot build, as in CI, would pay for a spare it never uses."""
 
     @property
     def output_dir(self) -> Path:
@@ -646,7 +650,8 @@ class Builder:
         # if this build dies while writing, the next one trusts nothing of the output
         if self.options.use_cache and not mark_writing(self.state_file):
             self._save()
-        return OutputTree(output, live, spare, mirror=self.options.use_cache)
+        mirror = self.options.use_cache and self.options.spare_ahead
+        return OutputTree(output, live, spare, mirror=mirror)
 
     def _close_tree(self, tree: OutputTree) -> None:
         """Remember what the output and its spare hold now."""

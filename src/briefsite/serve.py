@@ -83,8 +83,13 @@ def serve_site(args: argparse.Namespace) -> int:
     """Build once, then serve and rebuild on every change until Ctrl+C."""
     terminal = Terminal(sys.stderr)
     site = args.site.resolve()
-    # Stable stylesheet names in the preview, so a CSS edit can be swapped in without a reload.
-    options = replace(options_from(args, output=site / CACHE_DIR / SERVE_OUTPUT), fingerprint=False)
+    # Stable stylesheet names in the preview, so a CSS edit can be swapped in without a reload;
+    # a spare made with the output, as a rebuild soon follows.
+    options = replace(
+        options_from(args, output=site / CACHE_DIR / SERVE_OUTPUT),
+        fingerprint=False,
+        spare_ahead=True,
+    )
     builder = Builder(options, None if args.quiet else terminal.progress)
     first = builder.build()
     report_build(first, terminal, options.output_dir, args.quiet)
