@@ -2,15 +2,16 @@
 """Time briefsite builds on generated corpora, with a Hugo cold build as the baseline.
 
 For each corpus size the script generates (or reuses) a corpus under
-``benchmarks/corpus/<N>/``, runs every scenario ``--runs`` times and reports the
-median wall time, the min-max range and the peak resident memory of the build
-process, read from ``os.wait4``'s resource usage. A Markdown table goes to
-stdout and the raw samples to ``benchmarks/results/<timestamp>.json``.
+``benchmarks/corpus/<N>/``, runs every scenario (briefsite's, the Python floor of
+``floor.py`` and Hugo's) ``--runs`` times and reports the median wall time, the
+min-max range and the peak resident memory of the build process, read from
+``os.wait4``'s resource usage. A Markdown table goes to stdout and the raw
+samples to ``benchmarks/results/<timestamp>.json``.
 
 Usage::
 
     python benchmarks/run.py --sizes 1000,10000 --runs 3
-    python benchmarks/run.py --sizes 1000 --no-briefsite      # Hugo only
+    python benchmarks/run.py --sizes 1000 --no-briefsite      # Hugo and the floor only
     python benchmarks/run.py --briefsite "python -m briefsite" --no-hugo
 """
 
@@ -441,6 +442,13 @@ def hugo_scenario(binary: Path, hugo_site: Path, out: Path) -> Scenario:
     return Scenario("hugo cold", cmd, hugo_site, before=cold, tool="hugo")
 
 
+def floor_scenario(python: str, site: Path, out: Path) -> Scenario:
+    """Return the scenario of `floor.py`: YAML, Python-Markdown and one small template per
+    brief over all cores, the least any Python generator of these pages does."""
+    cmd = [python, str(BENCH / "floor.py"), "--site", str(site), "--out", str(out)]
+    return Scenario("python floor", cmd, site, before=lambda: remove(out), tool="floor")
+
+
 # ---------------------------------------------------------------------------
 # Corpora
 # ---------------------------------------------------------------------------
@@ -548,6 +556,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-briefsite", action="store_true", help="time Hugo only")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo baseline")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the floor (benchmarks/floor.py)"
+    )
     parser.add_argument("--hugo", help="Hugo binary (default: the hugo package's, then PATH)")
     parser.add_argument(
         "--hugo-related", action="store_true", help="Hugo pages list related briefs (slow)"
@@ -629,6 +640,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out = site.parent / "out-briefsite"
                 jobs = jobs_list(args.jobs_variants)
                 scenarios += briefsite_scenarios(bs, site, out, jobs, notes, log)
+            if not args.no_floor:
+                python = bs.python() if bs is not None else sys.executable
+                scenarios.append(floor_scenario(python, site, site.parent / "out-floor"))
             if hugo_bin is not None:
                 scenarios.append(hugo_scenario(hugo_bin, hugo_site, site.parent / "out-hugo"))
             rows += [run_scenario(size, sc, args.runs, log) for sc in scenarios]
