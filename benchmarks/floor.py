@@ -62,7 +62,7 @@ def render(paths: tuple[Path, Path]) -> int:
     html = _converter.reset().convert(body)
     page = PAGE.render(meta=meta, body=Markup(html))
     target.mkdir(parents=True, exist_ok=True)
-    return (target / "index.html").write_text(page, encoding="utf-8")
+    return (target / "index.html").write_bytes(page.encode())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
