@@ -171,6 +171,23 @@ def task(n):
     )
 
 
+def test_a_parent_killed_as_it_lets_its_workers_go_leaves_nothing(tmp_path: Path) -> None:
+    """Killed after telling its workers it is done, before removing their results' folder
+    itself (the preview server may exit then, with a build in its last steps): the workers,
+    told the results are no longer needed, remove it."""
+    _killed_build_leaves_nothing(
+        tmp_path,
+        """
+def wait_and_die(pid, options):  # the parent waits for its workers to end, once told to go
+    time.sleep(0.5)
+    os.kill(parent, signal.SIGKILL)
+os.waitpid = wait_and_die
+def task(n):
+    return n
+""",
+    )
+
+
 def test_workers_done_before_their_parent_is_killed_leave_nothing(tmp_path: Path) -> None:
     """Workers that finished every chunk wait for their parent: killed while its own chunk
     takes long, it leaves the workers' results, and they remove them."""

@@ -100,6 +100,7 @@ class _Shared:
         alive, ending = os.pipe()  # workers wait on `alive` until this process closes `ending`
         unclosed = [ending, fill, report, alive]  # this process closes them as work goes on
         pids: list[int] = []
+        stopped_early = True
         try:
             for _ in range(workers):
                 pid = os.fork()
@@ -114,24 +115,26 @@ class _Shared:
             if meanwhile is not None:
                 meanwhile()
             yield from self._gather(progress)
+            stopped_early = False
         finally:
-            # a byte for each worker says this process ends as it should (it removes the
-            # results); then closing `ending` lets them go
-            with contextlib.suppress(OSError):
-                os.write(ending, b"." * len(pids))
+            # closing `ending` tells the workers this process is done with their results:
+            # they remove them and end (so does this process, once they are gone, if it still
+            # can); stopped early, it stops them, busy as they may be
             for fd in (self.todo, self.done, *unclosed):
                 os.close(fd)
-            for pid in pids:  # all done by now, unless this process stopped early
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
+            for pid in pids:
+                if stopped_early:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def _work(self, fill: int, report: int, alive: int, ending: int) -> None:
         """A worker's life: take chunks, write each one's results, report it; then wait for
-        this process's parent to end. If the parent died instead (killed outright), nobody
-        will read the results: the worker removes them."""
-        code, ended = 1, b"."
+        this process's parent to be done with them, or to die (killed outright): either way
+        nobody will read them again, and the worker removes them (the parent does too, but
+        it may be killed first)."""
+        code = 1
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not ours
             for fd in (fill, self.done, ending):
@@ -149,10 +152,10 @@ class _Shared:
                 if not outcome[0]:
                     break
             os.close(report)
-            ended = os.read(alive, 1)  # a byte if the parent ends as it should, none if it died
+            os.read(alive, 1)  # returns once the parent is done with the results, or died
             code = 0
         finally:
-            if not ended or os.getppid() != self.parent:
+            if code == 0 or os.getppid() != self.parent:
                 shutil.rmtree(self.folder, ignore_errors=True)
             os._exit(code)
 
