@@ -13,8 +13,10 @@ from briefsite.pipeline import Builder, BuildOptions
 from briefsite.render import make_environment
 
 
-def build(site: Path, out: Path, spare_ahead: bool = False):
-    options = BuildOptions(site=site, output=out, jobs=1, search=False, spare_ahead=spare_ahead)
+def build(site: Path, out: Path, *, spare_ahead: bool = False, use_cache: bool = True):
+    options = BuildOptions(
+        site=site, output=out, jobs=1, search=False, use_cache=use_cache, spare_ahead=spare_ahead
+    )
     return Builder(options).build()
 
 
@@ -126,10 +128,7 @@ def test_no_spare_is_made_ahead_by_a_one_shot_build_or_without_the_cache(
     tmp_path: Path, use_cache: bool, spare_ahead: bool
 ) -> None:
     site, out = copy_site(FULL_SITE, tmp_path / "site"), tmp_path / "out"
-    options = BuildOptions(
-        site=site, output=out, jobs=1, search=False, use_cache=use_cache, spare_ahead=spare_ahead
-    )
-    assert Builder(options).build().ok
+    assert build(site, out, use_cache=use_cache, spare_ahead=spare_ahead).ok
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 
 
