@@ -1001,8 +1001,40 @@ def test_publisher_page(full_output: Path, ident: str) -> None:
         assert kind in main.plain(), kind
     linked = {p for p, _, _ in links(main, url) if p.startswith(BASE + "briefs/")}
     assert linked == {brief_url(b) for b in briefs}
-    passages = {(p, f) for p, f, _ in links(main, url) if f.startswith("cite-")}
+    passages = {(p, f): a.plain().strip() for p, f, a in links(main, url) if f.startswith("cite-")}
     assert passages, "no passages linked"
+    assert all(passages.values()), "a passage link with no text"
+
+
+def test_publisher_lists_each_passage_once(full_output: Path) -> None:
+    """A source's page lists each passage citing it once, at its first citation: a paragraph
+    citing it twice, the analysis, a quote from the front matter (its text), a pull quote
+    (the quote, not its attribution) and an event (its title)."""
+    expected = {
+        "harbour-ledger": [
+            ("cite-1-1", "Turkish President Recep Tayyip Erdoğan offered to host"),
+            ("cite-1-3", "Ankara is positioning itself again"),
+            ("cite-1-4", "We are ready to host both delegations in Istanbul."),
+            ("cite-1-5", "Proposed grain corridor talks in Istanbul"),
+        ],
+        "ministry-bulletin": [
+            ("cite-2-1", "Turkish President Recep Tayyip Erdoğan offered to host"),
+            ("cite-2-2", "Ukraine's deputy minister for maritime affairs"),
+            ("cite-2-4", "We will not accept inspections that hold ships at anchor"),
+            ("cite-2-5", "Ankara is positioning itself again"),
+            ("cite-2-6", "Proposed grain corridor talks in Istanbul"),
+        ],
+    }
+    for ident, passages in expected.items():
+        url = f"{BASE}sources/{ident}/"
+        found = [
+            (fragment, " ".join(a.plain().split()))
+            for path, fragment, a in links(page(full_output, url).main, url)
+            if path == brief_url(B1) and fragment.startswith("cite-")
+        ]
+        assert [f for f, _ in found] == [f for f, _ in passages], ident
+        for (_, text), (_, start) in zip(found, passages, strict=True):
+            assert text.startswith(start), (ident, text)
 
 
 def test_publisher_passages_keep_actor_names(full_output: Path) -> None:

@@ -61,6 +61,7 @@ def test_attributed_blockquote_becomes_pull_quote() -> None:
         assert "let them deal" in quote.text
         assert '<figure class="pull-quote" id="quote-1">' in body.html
         assert sink.made == [(2, 1)]
+        assert body.passages == [(2, 1, quote.text)]  # the quote, not "— Donald Trump [2]"
 
 
 def test_takeaway_section_items() -> None:

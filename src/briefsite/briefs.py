@@ -86,6 +86,8 @@ class _BriefReader:
         self.context = context
         self.renderer = renderer
         self.tz = ZoneInfo(context.timezone)
+        self.passages: list[tuple[int, int, str]] = []
+        """(source, k, text) for citation links outside the body's paragraphs."""
 
     def get(self, key: str) -> Node | None:
         return self.node.entries.get(key)
@@ -119,7 +121,8 @@ class _BriefReader:
         events = self._event_citations(events, sink)
         self._check_uncited(sources, sink, events, quotes)
         texts: dict[str, int] = {"": 0}
-        where = {(n, k): texts.setdefault(text, len(texts)) for n, k, text in rendered.passages}
+        passages = (*rendered.passages, *self.passages)
+        where = {(n, k): texts.setdefault(text, len(texts)) for n, k, text in passages}
         cited = tuple(value for n, k in sink.made for value in (n, k, where.get((n, k), 0)))
         return Brief(
             path=reader.path,
@@ -332,12 +335,13 @@ class _BriefReader:
             for q in body_quotes
         ]
         for text, by, sources, line in raw:
+            since = len(sink.made)
             fragment = self._fragment(text, sink, line)
             anchor = f"quote-{len(quotes) + 1}"
             block = fragment.html if fragment.html.startswith("<") else f"<p>{fragment.html}</p>"
-            quotes.append(
-                Quote(block, fragment.text, line, by, sources, anchor, _cite(sink, sources))
-            )
+            cite_html = _cite(sink, sources)
+            self._passage(sink, since, fragment.text)
+            quotes.append(Quote(block, fragment.text, line, by, sources, anchor, cite_html))
         return tuple(quotes)
 
     def _takeaways(
@@ -345,7 +349,9 @@ class _BriefReader:
     ) -> tuple[Takeaway, ...]:
         takeaways = [Takeaway(f.html, f.text, body_line, "analysis") for f in body]
         for index, (text, line) in enumerate(raw, 1):
+            since = len(sink.made)
             fragment = self._fragment(text, sink, line)
+            self._passage(sink, since, fragment.text)
             takeaways.append(Takeaway(fragment.html, fragment.text, line, f"takeaway-{index}"))
         return tuple(takeaways)
 
@@ -358,7 +364,17 @@ class _BriefReader:
 
     def _event_citations(self, events: tuple[Event, ...], sink: CitationSink) -> tuple[Event, ...]:
         """Link each event's sources now, so the links are numbered in page order."""
-        return tuple(event._replace(cite_html=_cite(sink, event.sources)) for event in events)
+        linked = []
+        for event in events:
+            since = len(sink.made)
+            linked.append(event._replace(cite_html=_cite(sink, event.sources)))
+            self._passage(sink, since, event.title)
+        return tuple(linked)
+
+    def _passage(self, sink: CitationSink, since: int, text: str) -> None:
+        """Make `text` the passage of the citation links made since `since` (a quote, a
+        takeaway or an event from the front matter, as lists of a source's uses show them)."""
+        self.passages.extend((n, k, text) for n, k in sink.made[since:])
 
     def _check_markers(self, sink: CitationSink, body: str, body_line: int) -> None:
         """Report the body's markers citing no source, each at its line in the file."""

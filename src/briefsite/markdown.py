@@ -144,6 +144,8 @@ class _Job:
     quotes: list[tuple[ET.Element, BodyQuote]] = field(default_factory=list)
     takeaways: list[ET.Element] = field(default_factory=list)
     cite_blocks: list[tuple[int, int, ET.Element]] = field(default_factory=list)
+    quoted: dict[int, ET.Element] = field(default_factory=dict)
+    """A pull quote's attribution (by id) -> the quote: the passage its citations cite."""
     first_paragraph: ET.Element | None = None
     plain: dict[str, str] = field(default_factory=dict)
 
@@ -197,6 +199,7 @@ class _BriefTreeprocessor(Treeprocessor):
             cite_el = ET.SubElement(caption, "cite")
             cite_el.text = job.store(self.md, speaker, name)
             cite_el.tail = f" {cite}" if cite else ""
+            job.quoted[id(caption)] = element
             root.remove(element)
             root.insert(index, figure)
             sources = tuple(citation_numbers(cite[1:-1])) if cite else ()
@@ -345,7 +348,7 @@ class BriefMarkdown:
             quote.text = job.text_of(element)
             quotes.append(quote)
         takeaways = [Fragment(finish(el, inner=True), job.text_of(el)) for el in job.takeaways]
-        blocks = {id(block): block for _, _, block in job.cite_blocks}
+        blocks = {id(block): job.quoted.get(id(block), block) for _, _, block in job.cite_blocks}
         texts = {key: job.text_of(block) for key, block in blocks.items()}  # each read once
         passages = [(n, k, texts[id(block)]) for n, k, block in job.cite_blocks]
         first = job.text_of(job.first_paragraph) if job.first_paragraph is not None else ""

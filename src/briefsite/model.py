@@ -227,13 +227,14 @@ class Brief:
         return [Citation(*flat[at : at + 3]) for at in range(0, len(flat), 3)]
 
     def cited_passages(self, number: int) -> list[tuple[str, str]]:
-        """(citation anchor, the cited passage's text) for each citation of source `number`."""
+        """(anchor, text) for each passage citing source `number`, in order: a paragraph
+        citing it twice is listed once, at its first citation."""
         flat, texts = self.cited, self.passages
-        return [
-            (citation_anchor(number, flat[at + 1]), texts[flat[at + 2]])
-            for at in range(0, len(flat), 3)
-            if flat[at] == number
-        ]
+        first: dict[int, str] = {}
+        for at in range(0, len(flat), 3):
+            if flat[at] == number and flat[at + 2] and flat[at + 2] not in first:
+                first[flat[at + 2]] = citation_anchor(number, flat[at + 1])
+        return [(anchor, texts[passage]) for passage, anchor in first.items()]
 
     def compute_digests(self) -> None:
         """Compute every digest pages are keyed by (each is computed once, then kept)."""
