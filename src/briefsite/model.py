@@ -122,9 +122,9 @@ class Takeaway(NamedTuple):
 class Citation(NamedTuple):
     """One link citing a source: `cite-<number>-<k>` on the brief page.
 
-    `passage` indexes the brief's `passages` (one text per cited paragraph, shared by the
-    citations in it). Briefs keep them flattened (`Brief.cited`): a big site has hundreds
-    of thousands, and the build cache loads plain integers fastest.
+    `passage` indexes the brief's `passages` (one text per cited paragraph, quote, takeaway
+    or event, shared by the citations in it). Briefs keep them flattened (`Brief.cited`): a
+    big site has hundreds of thousands, and the build cache loads plain integers fastest.
     """
 
     number: int
