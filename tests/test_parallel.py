@@ -191,13 +191,18 @@ def task(n):
 def test_workers_done_before_their_parent_is_killed_leave_nothing(tmp_path: Path) -> None:
     """Workers that finished every chunk wait for their parent: killed while its own chunk
     takes long, it leaves the workers' results, and they remove them."""
+    started = tmp_path.parent / f"{tmp_path.name}-parent-started"  # outside what is checked
     _killed_build_leaves_nothing(
         tmp_path,
-        """
+        f"""
 def task(n):
     if os.getpid() == parent:
+        open({str(started)!r}, "w").close()
         time.sleep(0.5)  # the workers take and finish every other chunk meanwhile
         os.kill(parent, signal.SIGKILL)
+    deadline = time.monotonic() + 10  # else the workers might take every chunk first
+    while not os.path.exists({str(started)!r}) and time.monotonic() < deadline:
+        time.sleep(0.001)
     return n
 """,
     )
