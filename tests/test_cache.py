@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import pickle
 from pathlib import Path
 
 import pytest
 from conftest import FULL_SITE, REPO_ROOT, copy_site
 
+from briefsite import cache
 from briefsite import output as output_module
 from briefsite.cache import CACHE_DIR, SOURCE_SHARDS, SignedBytecodeCache
 from briefsite.pipeline import Builder, BuildOptions
@@ -51,6 +56,27 @@ def test_a_cache_signed_by_someone_else_is_not_trusted(cached_site, monkeypatch,
     result = build(site, out)
     assert result.ok and result.parsed > 1
     assert any("not made by this user's briefsite" in note for note in result.notes)
+
+
+def test_a_signed_cache_still_cannot_name_anything_but_records(tmp_path: Path) -> None:
+    """Past the signature, the unpickler makes only briefsite's records and dates: not a
+    function reached through an allowed module (which unpickling would call)."""
+    payload = b"".join(
+        [
+            pickle.PROTO + bytes([4]),
+            pickle.SHORT_BINUNICODE + bytes([15]) + b"briefsite.cache",
+            pickle.SHORT_BINUNICODE + bytes([9]) + b"os.getcwd",
+            pickle.STACK_GLOBAL + pickle.EMPTY_TUPLE + pickle.REDUCE + pickle.STOP,
+        ]
+    )
+    assert pickle.loads(payload) == os.getcwd()  # what a plain unpickler would do
+    path = tmp_path / "state.pickle"
+    signature = hmac.new(cache._key(), payload, hashlib.sha256).digest()
+    header = cache._MAGIC + cache.code_version().encode() + b"\n"
+    path.write_bytes(header + signature + payload)
+    value, warning = cache.read_signed(path, object)
+    assert value is None
+    assert warning and "briefsite.cache.os.getcwd is not allowed in a cache" in warning
 
 
 def test_an_intact_cache_is_used(cached_site) -> None:
