@@ -217,3 +217,85 @@ def test_a_symlink_inside_the_site_is_followed(tmp_path: Path) -> None:
     result, _, _ = build(site, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "briefs" / "shared" / "index.html").is_file()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes (symlinks not followed)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def briefsite(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "briefsite", *args, "--site", str(site)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_a_cache_folder_leading_outside_the_site_is_never_used(tmp_path: Path) -> None:
+    """A `.briefsite-cache` symlink (a repository may hold one) is neither filled by builds
+    nor emptied by `briefsite clean`; the preview, whose output lives there, refuses."""
+    site = make_site(tmp_path / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".gitignore").write_text("mine\n")
+    (outside / "notes.txt").write_text("precious\n")
+    before = snapshot(outside)
+    (site / ".briefsite-cache").symlink_to(outside)
+    for _ in range(2):
+        result, _, _ = build(site, tmp_path / "out")
+        assert result.returncode == 0, result.stderr
+        assert "leads outside the site root: building without cache" in result.stderr
+        assert (tmp_path / "out" / "briefs" / "good" / "index.html").is_file()
+    served = briefsite(site, "serve", "--port", "0")
+    assert served.returncode == 2
+    assert "leads outside the site root" in served.stderr
+    cleaned = briefsite(site, "clean")
+    assert cleaned.returncode == 0 and "removed the symlink" in cleaned.stderr
+    assert not (site / ".briefsite-cache").exists()
+    assert sorted(p.name for p in outside.iterdir()) == [".gitignore", "notes.txt"]
+    assert snapshot(outside) == before
+
+
+def test_symlinks_where_briefsite_keeps_its_own_files_are_never_followed(
+    tmp_path: Path,
+) -> None:
+    """The output's spare and staging folders, and the files of the cache, are briefsite's
+    names: a symlink found at one is replaced or removed, never written through."""
+    site = make_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert build(site, out)[0].returncode == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.txt").write_text("precious\n")
+    before = snapshot(outside)
+    (tmp_path / ".out.briefsite-spare").symlink_to(outside)
+    (tmp_path / ".out.briefsite-staging-mirror").symlink_to(outside)
+    cache = site / ".briefsite-cache"
+    (cache / ".gitignore").unlink()
+    (cache / ".gitignore").symlink_to(outside / "notes.txt")
+    state = next(cache.glob("state-*.pickle"))
+    state.with_suffix(".writing").symlink_to(outside / "notes.txt")
+    state.with_name(f".{state.name}.tmp").symlink_to(outside / "notes.txt")
+    shard = next(cache.glob("sources-*.pickle"))
+    shard.unlink()
+    shard.symlink_to(outside / "notes.txt")
+    brief = site / "content" / "briefs" / "2025-05-11-good.md"
+    brief.write_text(brief.read_text() + "Kyiv answered.\n")
+    result, _, _ = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(outside) == before
+    assert sorted(p.name for p in outside.iterdir()) == ["notes.txt"]
+    assert (cache / ".gitignore").read_text() == "*\n"
+    cold, _, _ = build(site, tmp_path / "cold")  # a new output: everything made anew
+    assert cold.returncode == 0
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+    # the spare (the last output) is written through temporary files: none is followed
+    page = tmp_path / ".out.briefsite-spare" / "briefs" / "good" / "index.html"
+    assert page.is_file()
+    page.with_name(f".{page.name}.tmp").symlink_to(outside / "notes.txt")
+    brief.write_text(brief.read_text() + "Moscow did not.\n")
+    assert build(site, out)[0].returncode == 0
+    assert snapshot(outside) == before
+    assert b"Moscow did not." in (out / "briefs" / "good" / "index.html").read_bytes()

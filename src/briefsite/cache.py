@@ -17,10 +17,10 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import jinja2
 import jinja2.bccache
@@ -28,6 +28,7 @@ import jinja2.bccache
 from briefsite import __version__
 from briefsite.diagnostics import Diagnostic
 from briefsite.model import BodyParts, BodySource, Brief
+from briefsite.sitefiles import inside
 
 if TYPE_CHECKING:
     from briefsite.registry import RegistryMemo
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 CACHE_DIR = ".briefsite-cache"
 SOURCE_SHARDS = 32
 _MAGIC = b"briefsite-cache\n"
+_READ_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 Mapper = Callable[[Callable[[int], None], list[int]], Iterable[None]]
 _ALLOWED_GLOBALS = {
     ("briefsite.cache", "BuildState"),
@@ -137,6 +139,17 @@ def _key() -> bytes:
         return key
 
 
+def outside_cache(site: Path) -> Path | None:
+    """The site's cache folder (or its folder of compiled templates) if it leads outside the
+    site root, which is never written or read: a symlink planted there would have builds
+    fill, and `briefsite clean` empty, a folder elsewhere. None if all is well."""
+    folder = site / CACHE_DIR
+    for path in (folder, folder / "templates"):
+        if (path.exists() or path.is_symlink()) and not inside(site, path):
+            return path
+    return None
+
+
 def state_path(cache_dir: Path, output: Path) -> Path:
     """One state file per output directory (a build and a preview do not share one)."""
     tag = hashlib.blake2b(str(output.resolve()).encode(), digest_size=6).hexdigest()
@@ -171,7 +184,8 @@ def _verified(path: Path) -> tuple[bytes | None, int, str | None]:
     """A signed file's bytes and where its payload starts, if this user's briefsite (this
     version) signed them; else no bytes, maybe with a warning."""
     try:
-        blob = path.read_bytes()
+        with open(os.open(path, _READ_NO_FOLLOW), "rb") as handle:  # a symlink is not read
+            blob = handle.read()
     except OSError:
         return None, 0, None
     try:
@@ -222,10 +236,9 @@ class _SigningWriter:
 def write_signed(path: Path, value: object) -> bool:
     """Pickle, sign and write atomically; whether it was written (best effort: a cache that
     cannot be written is fine)."""
-    temporary = path.with_name(f".{path.name}.tmp")
     try:
         _make_folder(path.parent)
-        with temporary.open("wb") as handle:
+        with _replacing(path) as handle:
             handle.write(_MAGIC + code_version().encode() + b"\n")
             signature_at = handle.tell()
             handle.write(bytes(32))  # the signature, once the payload is written
@@ -233,18 +246,34 @@ def write_signed(path: Path, value: object) -> bool:
             pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
             handle.seek(signature_at)
             handle.write(writer.mac.digest())
-        os.replace(temporary, path)
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
         return False
     return True
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A new file that replaces `path` in one rename once written: a symlink at `path` (or
+    at the temporary name beside it) is replaced, never written through."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        with temporary.open("xb") as handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def _make_folder(folder: Path) -> None:
     """The cache's folder, made if need be, which git is told to ignore."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / ".gitignore").write_text("*\n")
+    ignore = folder / ".gitignore"
+    if ignore.is_symlink() or not ignore.is_file():
+        with _replacing(ignore) as handle:
+            handle.write(b"*\n")
 
 
 def writing_marker(state_file: Path) -> Path:
@@ -259,7 +288,8 @@ def mark_writing(state_file: Path) -> bool:
     marker = writing_marker(state_file)
     try:
         _make_folder(marker.parent)
-        marker.touch()
+        with _replacing(marker):
+            pass
     except OSError:
         return False
     return True
@@ -270,7 +300,7 @@ def load_state(path: Path) -> tuple[BuildState | None, str | None]:
     state, warning = read_signed(path, BuildState)
     if not isinstance(state, BuildState) or state.version != code_version():
         return None, warning
-    if writing_marker(path).exists():  # a build died while writing the output
+    if os.path.lexists(writing_marker(path)):  # a build died while writing the output
         state.live = state.spare = None
     return state, None
 

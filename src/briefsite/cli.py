@@ -259,7 +259,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_clean(args: argparse.Namespace) -> int:
     cache = args.site.resolve() / CACHE_DIR
-    if cache.is_dir():
+    if cache.is_symlink():  # the link goes, never what it leads to
+        cache.unlink()
+        print(f"removed the symlink {cache}", file=sys.stderr)
+    elif cache.is_dir():
         shutil.rmtree(cache)
         print(f"removed {cache}", file=sys.stderr)
     return EXIT_OK

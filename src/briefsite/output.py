@@ -80,9 +80,18 @@ def staging_dir(output: Path, name: str) -> Path:
 
 
 def clean_leftovers(output: Path) -> None:
-    """Remove staging directories left by a build that was killed."""
-    if output.parent.is_dir():
-        for leftover in output.parent.glob(f".{output.name}{STAGING_SUFFIX}*"):
+    """Remove staging directories left by a build that was killed, and any symlink where
+    the spare or a staging directory goes: removed, never followed (what it leads to is not
+    briefsite's to fill or empty)."""
+    if not output.parent.is_dir():
+        return
+    spare = spare_dir(output)
+    if spare.is_symlink():
+        spare.unlink()
+    for leftover in output.parent.glob(f".{output.name}{STAGING_SUFFIX}*"):
+        if leftover.is_symlink():
+            leftover.unlink()
+        else:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -114,7 +123,8 @@ class OutputTree:
         self.output = output
         self.spare_path = spare_dir(output)
         self.live = live if live is not None and output.is_dir() else None
-        self.spare = spare if spare is not None and self.spare_path.is_dir() else None
+        real_spare = self.spare_path.is_dir() and not self.spare_path.is_symlink()
+        self.spare = spare if spare is not None and real_spare else None
         self.held: dict[str, str] | None = None
         """What the spare holds while a build writes into it (once opened)."""
         self.wants_mirror = mirror
@@ -266,6 +276,7 @@ def _put(target: Path, spec: OutputFile, live_copy: Path | None) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
+    temporary.unlink(missing_ok=True)  # a symlink found there is never written through
     if live_copy is not None:
         try:
             os.link(live_copy, temporary)

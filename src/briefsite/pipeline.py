@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from briefsite.cache import (
     load_sources,
     load_state,
     mark_writing,
+    outside_cache,
     save_state,
     state_path,
 )
@@ -151,10 +152,14 @@ class Builder:
     """Builds one site again and again, reusing whatever did not change."""
 
     def __init__(self, options: BuildOptions, progress: Progress | None = None) -> None:
+        self.notes: list[str] = []
+        outside = outside_cache(options.site) if options.use_cache else None
+        if outside is not None:
+            self.notes.append(f"{outside} leads outside the site root: building without cache")
+            options = replace(options, use_cache=False)
         self.options = options
         self.jobs = options.jobs or default_jobs()
         self.progress = progress
-        self.notes: list[str] = []
         self.stages: list[tuple[str, float]] = []
         self._mark = 0.0
         self.state = BuildState()

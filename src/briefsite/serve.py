@@ -8,7 +8,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from briefsite.cache import CACHE_DIR
+from briefsite.cache import CACHE_DIR, outside_cache
 from briefsite.cli import EXIT_OK, EXIT_USAGE, options_from, report_build
 from briefsite.config import load_config
 from briefsite.devserver import BuildOutcome, DevServerError, DevSession, serve
@@ -83,6 +83,10 @@ def serve_site(args: argparse.Namespace) -> int:
     """Build once, then serve and rebuild on every change until Ctrl+C."""
     terminal = Terminal(sys.stderr)
     site = args.site.resolve()
+    outside = outside_cache(site)
+    if outside is not None:  # the preview's output lives in the cache folder
+        terminal.error_line(f"briefsite: error: {outside} leads outside the site root")
+        return EXIT_USAGE
     # Stable stylesheet names in the preview, so a CSS edit can be swapped in without a reload;
     # a spare made with the output, as a rebuild soon follows.
     options = replace(
