@@ -72,6 +72,21 @@ def test_new_actor(site: Path, tmp_path: Path) -> None:
     build_ok(site, tmp_path / "out", strict=True)
 
 
+def test_new_never_writes_outside_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    outside = tmp_path / "outside"
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "site.yml").write_text("title: T\nbase_url: http://127.0.0.1/\n")
+    outside.mkdir()
+    (site / "content" / "briefs").symlink_to(outside)
+    (site / "content" / "actors").symlink_to(tmp_path / "nowhere")
+    made = cli("new", "brief", "Talks", "--site", str(site))
+    assert made.returncode == 1 and "leads outside the site root" in made.stderr
+    actor = cli("new", "actor", "Olena Bondar", "--site", str(site))
+    assert actor.returncode == 1 and "leads outside the site root" in actor.stderr
+    assert not list(outside.iterdir()) and not (tmp_path / "nowhere").exists()
+
+
 def test_list_with_counts(site: Path) -> None:
     actors = cli("list", "actors", "--site", str(site))
     assert actors.returncode == 0, actors.stderr

@@ -16,6 +16,7 @@ from briefsite.diagnostics import Diagnostics
 from briefsite.graph import Graph
 from briefsite.pipeline import Builder, BuildOptions
 from briefsite.registry import ACTOR_KINDS, load_registry
+from briefsite.sitefiles import inside
 from briefsite.slugs import slugify
 from briefsite.terminal import Terminal
 
@@ -95,9 +96,7 @@ def new_brief(
         raise AuthoringError(f"cannot make a slug from the title {title!r}")
     when = date or site_today(site)
     slug = unique_slug(base, taken_slugs(site))
-    folder = site / "content" / "briefs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{when.isoformat()}-{slug}.md"
+    path = _content_folder(site, "briefs") / f"{when.isoformat()}-{slug}.md"
     _create(path, brief_skeleton(title, when, actors or []))
     return path
 
@@ -127,11 +126,18 @@ def new_actor(site: Path, name: str, kind: str | None = None) -> Path:
     known = registry.actor_names.get(name.casefold()) or (slug if slug in registry.actors else None)
     if known:
         raise AuthoringError(f"{name!r} is already registered: content/actors/{known}.md")
-    folder = site / "content" / "actors"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{slug}.md"
+    path = _content_folder(site, "actors") / f"{slug}.md"
     _create(path, actor_skeleton(name, kind))
     return path
+
+
+def _content_folder(site: Path, name: str) -> Path:
+    """`content/<name>/`, made if need be: never a folder outside the site root."""
+    folder = site / "content" / name
+    if not inside(site, folder):
+        raise AuthoringError(f"{folder} leads outside the site root; nothing was written")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _create(path: Path, text: str) -> None:
