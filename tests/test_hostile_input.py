@@ -183,6 +183,22 @@ def test_symlinks_out_of_the_site_and_odd_files_are_refused(tmp_path: Path) -> N
     assert "SECRET-CONTENT" not in result.stderr
 
 
+def test_site_settings_from_outside_are_never_read(tmp_path: Path) -> None:
+    """A public CI log must not show a file from outside the site (its lines would be
+    quoted under the diagnostics they cause)."""
+    site = make_site(tmp_path / "site")
+    secret = tmp_path / "credentials"
+    secret.write_text("SECRET-CONTENT: [\n")
+    (site / "content" / "site.yml").unlink()
+    (site / "content" / "site.yml").symlink_to(secret)
+    result, _, _ = build(site, tmp_path / "out")
+    assert result.returncode == 1
+    assert "content/site.yml:1: error: symlink leads outside the site root; refused" in (
+        diagnostics(result)
+    )
+    assert "SECRET-CONTENT" not in result.stderr + result.stdout
+
+
 def test_a_template_from_outside_is_never_read_even_while_workers_read_briefs(
     tmp_path: Path,
 ) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from briefsite.diagnostics import Diagnostics
 from briefsite.fields import Reader
 from briefsite.frontmatter import DecodeProblem, decode
+from briefsite.sitefiles import inside
 from briefsite.yamlsafe import parse_yaml
 
 CONFIG_PATH = "content/site.yml"
@@ -65,7 +66,9 @@ def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> 
     settings: dict[str, Any] = {}
     path = root / CONFIG_PATH
     node = None
-    if path.is_file():
+    if path.is_file() and not inside(root, path):
+        reader.error(1, "symlink leads outside the site root; refused")
+    elif path.is_file():
         try:
             if path.stat().st_size > MAX_CONFIG_BYTES:
                 raise DecodeProblem(
