@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import build_command, build_ok, copy_site, formatted, run_build
 
 BROKEN = "content/briefs/2025-03-02-grain-corridor-talks.md"
@@ -86,3 +87,31 @@ def test_failed_cli_build_exits_nonzero(full_site: Path, tmp_path: Path) -> None
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     assert f"{BROKEN}:{line}: error: " in proc.stdout + proc.stderr
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize(
+    ("output", "problem"),
+    [
+        (".", "would contain the site itself"),
+        ("..", "would contain the site itself"),
+        ("static/out", "is inside the site's static/, which builds read"),
+        ("content/site", "is inside the site's content/, which builds read"),
+        ("templates", "is inside the site's templates/, which builds read"),
+        ("README.md", "exists and is not a directory"),
+        ("notes", "is not empty and was not made by briefsite"),
+    ],
+)
+def test_an_output_that_would_harm_the_site_is_refused(
+    full_site: Path, tmp_path: Path, output: str, problem: str
+) -> None:
+    """Nothing is written, and the site is as it was: an output in `static/` was copied
+    into itself by every later build, one of more files each time."""
+    site = copy_site(full_site, tmp_path / "site")
+    (site / "notes").mkdir()
+    (site / "notes" / "todo.txt").write_text("mine\n")
+    before = {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    proc = subprocess.run(
+        build_command(site, site / output), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 1 and problem in proc.stderr, proc.stderr
+    assert {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefsite.sitefiles import SOURCE_FOLDERS
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 OUTPUT_MARKERS = ("404.html", "sitemap.xml")
@@ -62,6 +64,9 @@ def check_output_dir(output: Path, site_root: Path) -> str | None:
     out, root = output.resolve(), site_root.resolve()
     if out == root or root.is_relative_to(out):
         return f"output directory {output} would contain the site itself"
+    for folder in SOURCE_FOLDERS:
+        if out.is_relative_to(root / folder):  # static/: the next build would copy it
+            return f"output directory {output} is inside the site's {folder}/, which builds read"
     if out.exists() and not out.is_dir():
         return f"output path {output} exists and is not a directory"
     if out.is_dir() and any(out.iterdir()) and not all((out / m).exists() for m in OUTPUT_MARKERS):

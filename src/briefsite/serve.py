@@ -14,11 +14,11 @@ from briefsite.config import load_config
 from briefsite.devserver import BuildOutcome, DevServerError, DevSession, serve
 from briefsite.diagnostics import Diagnostics
 from briefsite.pipeline import Builder, BuildResult
+from briefsite.sitefiles import SOURCE_FOLDERS
 from briefsite.terminal import Terminal
 
 SERVE_OUTPUT = "serve"
 SEARCH_REFRESH_DELAY = 2.0
-WATCHED = ("content", "templates", "static")
 
 
 def watch_paths(site: Path) -> list[Path]:
@@ -30,7 +30,7 @@ def watch_paths(site: Path) -> list[Path]:
     large site's output would cost thousands of inotify watches. A folder missing
     at start is watched for its creation only.
     """
-    return [site / name for name in WATCHED]
+    return [site / name for name in SOURCE_FOLDERS]
 
 
 def outcome_of(result: BuildResult) -> BuildOutcome:

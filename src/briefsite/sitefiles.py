@@ -9,6 +9,9 @@ from typing import NamedTuple
 
 from briefsite.diagnostics import Diagnostics
 
+SOURCE_FOLDERS = ("content", "templates", "static")
+"""The folders of a site that a build reads (`content/` holds `site.yml`)."""
+
 
 def inside(root: Path, path: Path) -> bool:
     """Whether `path`, with every symlink resolved, lies inside `root`."""
