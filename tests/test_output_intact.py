@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import build_command, build_ok, copy_site, formatted, run_build
+
+from briefsite.render import SiteRenderer
 
 BROKEN = "content/briefs/2025-03-02-grain-corridor-talks.md"
 OLD_NS = 1_000_000_000 * 1_600_000_000  # 2020-09-13: any rewrite gets a newer mtime
@@ -115,3 +118,28 @@ def test_an_output_that_would_harm_the_site_is_refused(
     )
     assert proc.returncode == 1 and problem in proc.stderr, proc.stderr
     assert {p: p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
+
+
+def test_two_pages_for_one_file_fail_the_build(
+    full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should two pages ever get one output path, the build fails rather than lose one
+    (names whose slug is empty, which put a page in place of its section's index, are
+    errors in the briefs: tests/sites/invalid/names-without-a-page)."""
+    site = copy_site(full_site, tmp_path / "site")
+    out = build_ok(site, tmp_path / "out")
+    before = snapshot(out)
+    pages = SiteRenderer.pages
+
+    def clashing(self: SiteRenderer) -> list:
+        specs = pages(self)
+        index = next(s for s in specs if s.path == "actors/index.html")
+        return [*specs, replace(specs[-1], path=index.path)]
+
+    monkeypatch.setattr(SiteRenderer, "pages", clashing)
+    brief = site / BROKEN
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = run_build(site, out)
+    assert not result.ok
+    assert any("two pages would be written to actors/index.html" in f for f in formatted(result))
+    assert snapshot(out) == before

@@ -16,7 +16,7 @@ from briefsite.fields import Reader
 from briefsite.markdown import ActorLink, BriefMarkdown, CitationSink, Fragment, marker_lines
 from briefsite.model import ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
 from briefsite.registry import Registry, read_yaml_file
-from briefsite.slugs import is_safe_slug, slugify
+from briefsite.slugs import is_safe_slug, slug_problem, slugify
 from briefsite.urls import Urls
 from briefsite.yamlsafe import Node
 
@@ -101,8 +101,8 @@ class _BriefReader:
         slug = self._slug(path)
         sources = self._sources()
         actors = self._actor_refs(self.get("actors"), "actors")
-        places = self._names("places")
-        topics = self._names("topics")
+        places = self._names(self.get("places"), "places")
+        topics = self._names(self.get("topics"), "topics")
         events = self._events()
         raw_quotes = self._quote_items()
         raw_takeaways = reader.text_list(self.get("takeaways"), "takeaways")
@@ -116,7 +116,7 @@ class _BriefReader:
         sink = CitationSink(url, titles)
         rendered = self.renderer.render_body(body, sink, self._actor_links(actors), self._speaker)
         self._check_markers(sink, body, body_line)
-        quotes = self._quotes(rendered.quotes, raw_quotes, sink)
+        quotes = self._quotes(rendered.quotes, raw_quotes, sink, body, body_line)
         takeaways = self._takeaways(rendered.takeaways, raw_takeaways, sink, body_line)
         events = self._event_citations(events, sink)
         self._check_uncited(sources, sink, events, quotes)
@@ -183,14 +183,21 @@ class _BriefReader:
             return None
         return slug
 
-    def _names(self, key: str) -> tuple[str, ...]:
+    def _names(self, node: Node | None, key: str) -> tuple[str, ...]:
+        """Topics or places, each once."""
         found = []
-        for value, line in self.reader.text_list(self.get(key), key):
-            if not slugify(value):
-                self.reader.error(line, f"'{value}' in '{key}' has no letters or digits")
-                continue
-            found.append(value)
+        for value, line in self.reader.text_list(node, key):
+            if self._names_page(slugify(value), line, f"'{value}' in '{key}'"):
+                found.append(value)
         return tuple(dict.fromkeys(found))
+
+    def _names_page(self, slug: str, line: int, what: str) -> bool:
+        """Whether `slug`, made from the name `what` describes, can name a page (an error at
+        `line` if not: an empty slug would put the page in place of its section's index)."""
+        problem = slug_problem(slug)
+        if problem:
+            self.reader.error(line, f"{what} {problem}")
+        return problem is None
 
     # ---- actors --------------------------------------------------------------------
     def _actor_refs(self, node: Node | None, key: str) -> tuple[ActorRef, ...]:
@@ -216,14 +223,17 @@ class _BriefReader:
             if slug is not None and not is_safe_slug(slug):
                 self.reader.error(item.line, f"'{slug}' is not a usable slug")
                 slug = None
+            if slug is None and not self._actor_page(name, item.line):
+                return None
             return ActorRef(name, item.line, role, slug)
         name = self.reader.text(item, key)
-        if not name:
-            return None
-        if not slugify(name):
-            self.reader.error(item.line, f"actor name '{name}' has no letters or digits")
+        if not name or not self._actor_page(name, item.line):
             return None
         return ActorRef(name, item.line)
+
+    def _actor_page(self, name: str, line: int) -> bool:
+        actor_id = self.context.registry.actor_id(name)
+        return self._names_page(actor_id, line, f"actor name '{name}'")
 
     def _actor_id(self, ref: ActorRef) -> str:
         return ref.slug or self.context.registry.actor_id(ref.name)
@@ -266,12 +276,19 @@ class _BriefReader:
                     number,
                     item.line,
                     title=self.reader.text(get("title"), "title"),
-                    publisher=self.reader.text(get("publisher"), "publisher"),
+                    publisher=self._publisher(get("publisher")),
                     url=self.reader.url(get("url"), "url"),
                     date=self._date("date", get("date")) if get("date") else None,
                 )
             )
         return tuple(entries)
+
+    def _publisher(self, node: Node | None) -> str | None:
+        name = self.reader.text(node, "publisher")
+        if not name or node is None:
+            return None
+        publisher_id = self.context.registry.publisher_id(name)
+        return name if self._names_page(publisher_id, node.line, f"publisher '{name}'") else None
 
     def _events(self) -> tuple[Event, ...]:
         events = []
@@ -284,8 +301,7 @@ class _BriefReader:
             date = self._date("date", get("date")) if get("date") else None
             title = self.reader.text(get("title"), "title")
             self._require(item, {"date": date, "title": title}, item.line, "an event ")
-            places = [v for v, _ in self.reader.text_list(get("place"), "place")]
-            places += [v for v, _ in self.reader.text_list(get("places"), "places")]
+            places = self._names(get("place"), "place") + self._names(get("places"), "places")
             sources = self._source_numbers(get("sources"), "sources", "event")
             if date and title:
                 actors = self._actor_refs(get("actors"), "actors")
@@ -318,7 +334,8 @@ class _BriefReader:
                 continue
             by_node = item.entries.get("by")
             by_name = self.reader.text(by_node, "by")
-            by = ActorRef(by_name, by_node.line) if by_name and by_node else None
+            named = by_name and by_node and self._actor_page(by_name, by_node.line)
+            by = ActorRef(by_name, by_node.line) if named else None
             found.append(
                 (
                     text,
@@ -329,11 +346,14 @@ class _BriefReader:
             )
         return found
 
-    def _quotes(self, body_quotes: list, raw: list, sink: CitationSink) -> tuple[Quote, ...]:
-        quotes = [
-            Quote(q.html, q.text, 0, ActorRef(q.by, 0) if q.by else None, q.sources, q.anchor)
-            for q in body_quotes
-        ]
+    def _quotes(
+        self, body_quotes: list, raw: list, sink: CitationSink, body: str, body_line: int
+    ) -> tuple[Quote, ...]:
+        quotes = []
+        for q in body_quotes:
+            named = q.by and self._actor_page(q.by, _attribution_line(body, body_line, q.by))
+            by = ActorRef(q.by, 0) if named else None
+            quotes.append(Quote(q.html, q.text, 0, by, q.sources, q.anchor))
         for text, by, sources, line in raw:
             since = len(sink.made)
             fragment = self._fragment(text, sink, line)
@@ -418,6 +438,15 @@ class _BriefReader:
                     source.line,
                     f"source {source.number} is cited nowhere (body, takeaways, quotes or events)",
                 )
+
+
+def _attribution_line(body: str, body_line: int, name: str) -> int:
+    """The line in the file of the first attribution (`— Name`) to `name` in the body (else
+    the body's first line)."""
+    for offset, line in enumerate(body.splitlines()):
+        if name in line and any(dash in line for dash in ("\u2014", "\u2013", "--")):
+            return body_line + offset
+    return body_line
 
 
 def _cite(sink: CitationSink, numbers: tuple[int, ...]) -> str:

@@ -268,6 +268,7 @@ class Builder:
             renderer = SiteRenderer(site.config, site.graph, site.urls, env, assets, search)
             # a static file of a page's name replaces the page (a site's own robots.txt)
             specs = [spec for spec in renderer.pages() if spec.path not in statics]
+            _check_paths_unique(specs)
             key = digest_bytes(f"{self._base_key(site.config)}{assets!r}".encode())
             templates = self._template_keys(env, render_key)
             files, rendered = self._render(specs, key, templates, tree, site, renderer.views)
@@ -734,6 +735,18 @@ def page_sources(
         shown = path.relative_to(site).as_posix() if inside else f"(theme) static/{rel}"
         sources[assets.get(rel, rel)] = shown
     return sources
+
+
+def _check_paths_unique(specs: list[PageSpec]) -> None:
+    """Raise `OutputError` if two pages would be written to one file (one would be lost)."""
+    seen: dict[str, PageSpec] = {}
+    for spec in specs:
+        other = seen.setdefault(spec.path, spec)
+        if other is not spec:
+            raise OutputError(
+                f"two pages would be written to {spec.path} (from {other.source} and "
+                f"{spec.source}): a slug that names a section's own page?"
+            )
 
 
 def _pages_kept(

@@ -18,6 +18,22 @@ def slugify(text: str) -> str:
     return _NON_WORD.sub("-", ascii_text).strip("-")
 
 
+MAX_SLUG_LENGTH = 200
+"""The longest slug: a page's folder is named by it, and file systems refuse names of more
+than 255 bytes."""
+
+
 def is_safe_slug(slug: str) -> bool:
-    """A slug usable as one path segment: no separators, no dot-dot, nothing hidden."""
-    return bool(SAFE_SLUG.match(slug)) and ".." not in slug
+    """A slug usable as one path segment: no separators, no dot-dot, nothing hidden, not
+    too long."""
+    return bool(SAFE_SLUG.match(slug)) and ".." not in slug and len(slug) <= MAX_SLUG_LENGTH
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a slug made from a name cannot name a page, or None: empty (the page would take
+    its section's index) or too long."""
+    if not slug:
+        return "has no letters or digits"
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"is too long to name a page ({len(slug)} characters; at most {MAX_SLUG_LENGTH})"
+    return None
