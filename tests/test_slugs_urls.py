@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefsite.config import normalise_base_url
 from briefsite.slugs import is_safe_slug, slugify
 from briefsite.urls import Urls
 
@@ -47,3 +48,25 @@ def test_each_kind_of_page_has_its_sections_url(base: str) -> None:
         ("places", urls.place),
     ]:
         assert url("x-1") == urls.page(section, "x-1") == f"{base}{section}/x-1/"
+
+
+@pytest.mark.parametrize(
+    ("value", "normal"),
+    [
+        ("https://example.org", "https://example.org/"),
+        ("  http://127.0.0.1:8000/desk/ ", "http://127.0.0.1:8000/desk/"),
+        ("https://Example.org/a%20b/", "https://Example.org/a%20b/"),
+        ("ftp://example.org/", None),
+        ("//example.org/", None),
+        ("https://example.org/?q=1", None),
+        ("https://example.org/#top", None),
+        ("https://exa mple.org/", None),
+        ("https://example.org/a b/", None),
+        ("https://example.org/\u200b/", None),
+        ("https://user:secret@example.org/", None),
+        ("https://example.org:port/", None),
+        ("https://:8000/", None),
+    ],
+)
+def test_base_url_must_be_one_every_link_can_start_with(value: str, normal: str | None) -> None:
+    assert normalise_base_url(value) == normal

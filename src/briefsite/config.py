@@ -53,11 +53,24 @@ class SiteConfig:
 
 
 def normalise_base_url(value: str) -> str | None:
-    """`value` with a trailing slash, or None if it is not an absolute http(s) URL."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    """`value` with a trailing slash, or None if it is not an absolute http(s) URL that
+    every link can start with: a host, no query, fragment or credentials, no spaces."""
+    text = value.strip()
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
         return None
-    return value.strip() if value.strip().endswith("/") else value.strip() + "/"
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or any(char.isspace() or not char.isprintable() for char in text)
+    ):
+        return None
+    return text if text.endswith("/") else text + "/"
 
 
 def load_config(root: Path, diags: Diagnostics, base_url: str | None = None) -> SiteConfig:
