@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from briefsite.cli import main
 from briefsite.parallel import chunk_bounds, map_in_order
 
 
@@ -206,3 +207,14 @@ def task(n):
     return n
 """,
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"), [("-1", "must be 0 (all cores) or more"), ("x", "not a whole number")]
+)
+def test_a_job_count_below_zero_or_not_a_number_is_a_usage_error(
+    value: str, problem: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "content").mkdir()  # a site: only the count can make this a usage error
+    assert main(["build", "--jobs", value, "--site", str(tmp_path)]) == 2
+    assert problem in capsys.readouterr().err

@@ -21,6 +21,17 @@ from briefsite.terminal import Terminal
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+def _job_count(text: str) -> int:
+    """`--jobs`: a count of processes, 0 for all cores."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all cores) or more, not {count}")
+    return count
+
+
 def _site_options(parser: argparse.ArgumentParser) -> None:
     _site_root(parser)
     parser.add_argument("--drafts", action="store_true", help="also build briefs marked draft")
@@ -33,10 +44,10 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_job_count,
         default=0,
         metavar="N",
-        help="processes to use (default: all cores)",
+        help="processes to use (default, or 0: all cores)",
     )
     parser.add_argument(
         "--no-search",
