@@ -16,7 +16,7 @@ from briefsite.fields import Reader
 from briefsite.markdown import ActorLink, BriefMarkdown, CitationSink, Fragment, marker_lines
 from briefsite.model import ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
 from briefsite.registry import Registry, read_yaml_file
-from briefsite.slugs import is_safe_slug, slug_problem, slugify
+from briefsite.slugs import MAX_SLUG_LENGTH, is_safe_slug, slug_problem, slugify
 from briefsite.urls import Urls
 from briefsite.yamlsafe import Node
 
@@ -172,8 +172,8 @@ class _BriefReader:
                 line = self.node.key_lines["slug"]
                 self.reader.error(
                     line,
-                    f"slug '{explicit}' must be lower-case a-z, 0-9, '-', "
-                    "'.' or '_', and stay inside the site",
+                    f"slug '{explicit}' must be lower-case a-z, 0-9, '-', '.' or '_', "
+                    f"at most {MAX_SLUG_LENGTH} characters, and stay inside the site",
                 )
                 return None
             return explicit
@@ -187,11 +187,11 @@ class _BriefReader:
         """Topics or places, each once."""
         found = []
         for value, line in self.reader.text_list(node, key):
-            if self._names_page(slugify(value), line, f"'{value}' in '{key}'"):
+            if self._can_name_page(slugify(value), line, f"'{value}' in '{key}'"):
                 found.append(value)
         return tuple(dict.fromkeys(found))
 
-    def _names_page(self, slug: str, line: int, what: str) -> bool:
+    def _can_name_page(self, slug: str, line: int, what: str) -> bool:
         """Whether `slug`, made from the name `what` describes, can name a page (an error at
         `line` if not: an empty slug would put the page in place of its section's index)."""
         problem = slug_problem(slug)
@@ -233,7 +233,7 @@ class _BriefReader:
 
     def _actor_page(self, name: str, line: int) -> bool:
         actor_id = self.context.registry.actor_id(name)
-        return self._names_page(actor_id, line, f"actor name '{name}'")
+        return self._can_name_page(actor_id, line, f"actor name '{name}'")
 
     def _actor_id(self, ref: ActorRef) -> str:
         return ref.slug or self.context.registry.actor_id(ref.name)
@@ -288,7 +288,7 @@ class _BriefReader:
         if not name or node is None:
             return None
         publisher_id = self.context.registry.publisher_id(name)
-        return name if self._names_page(publisher_id, node.line, f"publisher '{name}'") else None
+        return name if self._can_name_page(publisher_id, node.line, f"publisher '{name}'") else None
 
     def _events(self) -> tuple[Event, ...]:
         events = []
