@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo
 
 from briefsite.diagnostics import Diagnostic, Diagnostics
 from briefsite.fields import Reader
-from briefsite.markdown import ActorLink, BriefMarkdown, CitationSink, Fragment, marker_lines
+from briefsite.markdown import (
+    ActorLink,
+    BriefMarkdown,
+    CitationSink,
+    Fragment,
+    marker_lines,
+    without_cite_ids,
+)
 from briefsite.model import ActorRef, Brief, Event, Quote, SourceEntry, Takeaway
 from briefsite.registry import Registry, read_yaml_file
 from briefsite.slugs import MAX_SLUG_LENGTH, is_safe_slug, slug_problem, slugify
@@ -353,7 +360,7 @@ class _BriefReader:
         for q in body_quotes:
             named = q.by and self._actor_page(q.by, _attribution_line(body, body_line, q.by))
             by = ActorRef(q.by, 0) if named else None
-            quotes.append(Quote(q.html, q.text, 0, by, q.sources, q.anchor))
+            quotes.append(Quote(without_cite_ids(q.html), q.text, 0, by, q.sources, q.anchor))
         for text, by, sources, line in raw:
             since = len(sink.made)
             fragment = self._fragment(text, sink, line)
@@ -367,7 +374,9 @@ class _BriefReader:
     def _takeaways(
         self, body: list[Fragment], raw: list[tuple[str, int]], sink: CitationSink, body_line: int
     ) -> tuple[Takeaway, ...]:
-        takeaways = [Takeaway(f.html, f.text, body_line, "analysis") for f in body]
+        takeaways = [
+            Takeaway(without_cite_ids(f.html), f.text, body_line, "analysis") for f in body
+        ]
         for index, (text, line) in enumerate(raw, 1):
             since = len(sink.made)
             fragment = self._fragment(text, sink, line)

@@ -102,6 +102,15 @@ class CitationSink:
         )
 
 
+_CITE_IDS = re.compile(r' id="cite-\d+-\d+" role="doc-noteref" aria-describedby="source-\d+"')
+
+
+def without_cite_ids(html: str) -> str:
+    """A fragment of a brief page as other pages show it: its citation links (made by
+    `CitationSink`) keep their href but not their ids, which are the brief page's."""
+    return _CITE_IDS.sub("", html)
+
+
 @dataclass
 class BodyQuote:
     html: str

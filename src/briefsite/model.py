@@ -107,6 +107,12 @@ class Quote(NamedTuple):
     anchor: str = ""
     cite_html: str = ""
 
+    @property
+    def in_body(self) -> bool:
+        """A pull quote of the body (line 0): its brief page shows it in the body, so its
+        `html`, the copy other pages show, has no citation ids (they are the body's)."""
+        return self.line == 0
+
 
 class Takeaway(NamedTuple):
     """One analyst takeaway; `html` has citations linked."""
@@ -117,6 +123,12 @@ class Takeaway(NamedTuple):
     text: str
     line: int
     anchor: str = ""
+
+    @property
+    def in_body(self) -> bool:
+        """One of the body's analysis section: its brief page shows it in the body, so its
+        `html`, the copy other pages show, has no citation ids (they are the body's)."""
+        return self.anchor == "analysis"
 
 
 class Citation(NamedTuple):

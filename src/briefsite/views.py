@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
@@ -15,6 +14,7 @@ from markupsafe import Markup
 
 from briefsite.fast_escape import markup
 from briefsite.graph import ActorNode, Graph, PublisherNode, SourceUse, TermNode
+from briefsite.markdown import without_cite_ids
 from briefsite.model import (
     Actor,
     ActorRef,
@@ -246,11 +246,11 @@ class Views:
         speaker = self.actor_link(quote.by) if quote.by else None
         card = self.card(brief)
         return QuoteView(
-            markup(quote.html) if on_brief_page else without_cite_ids(quote.html),
+            markup(quote.html if on_brief_page or quote.in_body else without_cite_ids(quote.html)),
             quote.text,
             f"{card.url}#{quote.anchor}",
             speaker,
-            markup(quote.cite_html) if on_brief_page else without_cite_ids(quote.cite_html),
+            markup(quote.cite_html if on_brief_page else without_cite_ids(quote.cite_html)),
             card,
             self.source_links(brief, quote.sources),
         )
@@ -260,7 +260,11 @@ class Views:
     ) -> TakeawayView:
         card = self.card(brief)
         return TakeawayView(
-            markup(takeaway.html) if on_brief_page else without_cite_ids(takeaway.html),
+            markup(
+                takeaway.html
+                if on_brief_page or takeaway.in_body
+                else without_cite_ids(takeaway.html)
+            ),
             takeaway.text,
             f"{card.url}#{takeaway.anchor}",
             card,
@@ -281,7 +285,7 @@ class Views:
             event.title,
             tuple(dict.fromkeys(self.actor_link(ref) for ref in event.actors)),
             tuple(self.place_link(name) for name in event.places),
-            markup(event.cite_html) if on_brief_page else without_cite_ids(event.cite_html),
+            markup(event.cite_html if on_brief_page else without_cite_ids(event.cite_html)),
             self.card(brief),
             self.source_links(brief, event.sources),
         )
@@ -419,7 +423,6 @@ class Views:
 
     def brief_page(self, brief: Brief) -> dict:
         older, newer = self.graph.neighbours[brief.slug]
-        body_quotes = {q.anchor for q in brief.quotes if q.line == 0}
         return {
             "brief": brief,
             "card": self.card(brief),
@@ -429,12 +432,8 @@ class Views:
             "topics": [self.topic_link(name) for name in brief.topics],
             "sources": self.sources(brief),
             "events": [self.event(e, brief, True) for e in brief.events],
-            "quotes": [
-                self.quote(q, brief, True) for q in brief.quotes if q.anchor not in body_quotes
-            ],
-            "takeaways": [
-                self.takeaway(t, brief, True) for t in brief.takeaways if t.anchor != "analysis"
-            ],
+            "quotes": [self.quote(q, brief, True) for q in brief.quotes if not q.in_body],
+            "takeaways": [self.takeaway(t, brief, True) for t in brief.takeaways if not t.in_body],
             "older": self.card(older) if older else None,
             "newer": self.card(newer) if newer else None,
             "related": [self.card(b) for b in self.graph.related[brief.slug]],
@@ -564,15 +563,6 @@ ASPECTS = {
     "sources": "sources_digest",  # with its card
 }
 """What pages show of briefs besides their bodies, by the `Brief` digest that covers it."""
-
-_CITE_ATTRIBUTES = re.compile(
-    r' (?:id="cite-\d+-\d+"|role="doc-noteref"|aria-describedby="source-\d+")'
-)
-
-
-def without_cite_ids(html: str) -> Markup:
-    """A brief's fragment fit for another page: citation links keep their href, lose their ids."""
-    return markup(_CITE_ATTRIBUTES.sub("", html))
 
 
 def _uses_key(uses: list[SourceUse]) -> list[tuple]:
