@@ -143,3 +143,19 @@ def test_two_pages_for_one_file_fail_the_build(
     assert not result.ok
     assert any("two pages would be written to actors/index.html" in f for f in formatted(result))
     assert snapshot(out) == before
+
+
+def test_a_static_file_where_pages_need_a_folder_is_named(full_site: Path, tmp_path: Path) -> None:
+    """Writing fails (a file cannot be a folder); the error names the static file and the
+    pages it stands in the way of, not just the output, and the output is as it was."""
+    site = copy_site(full_site, tmp_path / "site")
+    out = build_ok(site, tmp_path / "out")
+    before = snapshot(out)
+    (site / "static" / "actors").write_text("not a folder\n")
+    proc = subprocess.run(build_command(site, out), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert (
+        "static/actors:1: error: its output actors is a file, but actors/index.html "
+        "(from (theme) templates/actors.html) needs it to be a folder"
+    ) in proc.stderr
+    assert snapshot(out) == before

@@ -284,7 +284,8 @@ class Builder:
             path, line = template_location(exc, self.options.site)
             diags.error(path, line, f"template error: {exc.message or exc}")
         except OutputError as exc:
-            diags.error(output.as_posix(), 0, str(exc))
+            sources = page_sources(specs, static, assets, self.options.site)
+            diags.error(*(_folder_clash(sources) or (output.as_posix(), 0, str(exc))))
         except SearchError as exc:
             diags.error("(search)", 0, str(exc))
         else:
@@ -747,6 +748,24 @@ def _check_paths_unique(specs: list[PageSpec]) -> None:
                 f"two pages would be written to {spec.path} (from {other.source} and "
                 f"{spec.source}): a slug that names a section's own page?"
             )
+
+
+def _folder_clash(sources: dict[str, str]) -> tuple[str, int, str] | None:
+    """Why writing failed, if one output was to be a file where others need a folder (a
+    static file `actors` and the pages in `actors/`): a diagnostic at the file's source.
+
+    Worked out only after a failure: it costs a pass over every path."""
+    folders: dict[str, str] = {}
+    for path in sources:
+        parts = path.split("/")
+        for end in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:end]), path)
+    for path, source in sorted(sources.items()):
+        if path in folders:
+            other = folders[path]
+            message = f"its output {path} is a file, but {other} (from {sources[other]}) needs it"
+            return source, 1, f"{message} to be a folder"
+    return None
 
 
 def _pages_kept(
