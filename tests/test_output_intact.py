@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import build_command, build_ok, copy_site, formatted, run_build
 
+from briefsite.output import output_lock
 from briefsite.render import SiteRenderer
 
 BROKEN = "content/briefs/2025-03-02-grain-corridor-talks.md"
@@ -159,3 +161,26 @@ def test_a_static_file_where_pages_need_a_folder_is_named(full_site: Path, tmp_p
         "(from (theme) templates/actors.html) needs it to be a folder"
     ) in proc.stderr
     assert snapshot(out) == before
+
+
+def test_a_second_build_into_one_place_waits_for_the_first(full_site: Path, tmp_path: Path) -> None:
+    """Two builds at once filled one spare and each recorded what it left, so the next build
+    trusted a record the output did not match (found running six pairs at once: pages a
+    cold build makes differently, and '0 files changed'). The second now waits."""
+    site = copy_site(full_site, tmp_path / "site")
+    out = build_ok(site, tmp_path / "out")
+    brief = site / BROKEN
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    with output_lock(out):  # as a build into the same place would
+        proc = subprocess.Popen(
+            build_command(site, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        time.sleep(1.5)
+        assert proc.poll() is None, proc.communicate()
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "waited 1." in stderr and "for another build into this place" in stderr
+    cold = build_ok(site, tmp_path / "cold")
+    assert {p: b for p, (b, _) in snapshot(out).items()} == {
+        p: b for p, (b, _) in snapshot(cold).items()
+    }

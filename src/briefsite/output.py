@@ -15,7 +15,8 @@ import ctypes
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,34 @@ def check_output_dir(output: Path, site_root: Path) -> str | None:
     if out.is_dir() and any(out.iterdir()) and not all((out / m).exists() for m in OUTPUT_MARKERS):
         return f"output directory {output} is not empty and was not made by briefsite"
     return None
+
+
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[float]:
+    """Hold a lock on the folder holding `output` while a build writes it (the seconds spent
+    waiting for another build to let go of it are given). Two builds into one place at once
+    would fill the same spare and each record what it left, and the next build would trust
+    a record the output no longer matches. No lock where the platform has none (Windows)."""
+    try:
+        import fcntl  # here: POSIX only
+    except ImportError:  # pragma: no cover - not on Linux
+        yield 0.0
+        return
+    try:
+        folder = os.open(output.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # no folder yet, so no build in it: the build reports what is wrong
+        yield 0.0
+        return
+    try:
+        start = time.perf_counter()
+        with contextlib.suppress(OSError):  # a file system without locks: build unlocked
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fcntl.flock(folder, fcntl.LOCK_EX)
+        yield time.perf_counter() - start
+    finally:
+        os.close(folder)  # which lets go of the lock
 
 
 def spare_dir(output: Path) -> Path:

@@ -49,6 +49,7 @@ from briefsite.output import (
     WriteReport,
     check_output_dir,
     digest_bytes,
+    output_lock,
     spare_dir,
     staging_dir,
 )
@@ -75,6 +76,8 @@ trusted by the next build: it is read again and compared by digest (as git does)
 UNTRUSTED_MTIME = -1
 SHARDS_IN_PARALLEL = 8
 """Fewer changed cache shards than this are written by the build process itself."""
+WAIT_NOTED = 0.1
+"""A wait for another build into the same place (seconds) worth a note in the report."""
 ReadJob = tuple[str, Path, os.stat_result, bytes | None, str | None]
 """A brief to read: its path in the site, its file, stat, and bytes and digest if read."""
 
@@ -194,8 +197,15 @@ class Builder:
         """Load, validate, render and write; write nothing unless everything is fine.
 
         `reindex=False` keeps the last search index even if pages changed (the preview
-        refreshes it a moment later; `search_stale` says one is owed).
+        refreshes it a moment later; `search_stale` says one is owed). Another build into
+        the same place is waited for: both would fill the same spare and swap it in.
         """
+        with output_lock(self.options.output_dir) as waited:
+            if waited >= WAIT_NOTED:
+                self.notes.append(f"waited {waited:.1f} s for another build into this place")
+            return self._build(reindex)
+
+    def _build(self, reindex: bool) -> BuildResult:
         start = self._mark = time.perf_counter()
         self.stages = []
         self._kept = None
