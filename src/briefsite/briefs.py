@@ -18,6 +18,7 @@ from briefsite.markdown import (
     BriefMarkdown,
     CitationSink,
     Fragment,
+    attribution_name,
     marker_lines,
     without_cite_ids,
 )
@@ -453,7 +454,7 @@ def _attribution_line(body: str, body_line: int, name: str) -> int:
     """The line in the file of the first attribution (`— Name`) to `name` in the body (else
     the body's first line)."""
     for offset, line in enumerate(body.splitlines()):
-        if name in line and any(dash in line for dash in ("\u2014", "\u2013", "--")):
+        if attribution_name(line) == name:
             return body_line + offset
     return body_line
 

@@ -289,6 +289,12 @@ class _BriefExtension(Extension):
         md.treeprocessors.register(_BriefTreeprocessor(md, self.owner), "briefsite", 15)
 
 
+def attribution_name(line: str) -> str | None:
+    """The name a line of a body blockquote attributes it to (`> — Name [n]`), if any."""
+    found = _ATTRIBUTION.match(line.lstrip(">\t "))
+    return found.group("name") if found else None
+
+
 def _split_attribution(paragraph: ET.Element) -> tuple[str, str | None] | None:
     """Cut a trailing `— Name [n]` line off a paragraph; return (name, marker) if there was one."""
     last = paragraph[-1] if len(paragraph) else None
